@@ -1,0 +1,1 @@
+"""claimlab: check literature-review claims against papers and experiments."""

@@ -1,0 +1,1 @@
+"""Reproduction recipes run through the recipe contract; imports nothing from claimlab."""
