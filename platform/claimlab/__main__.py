@@ -1,0 +1,5 @@
+"""`python -m claimlab` runs the CLI."""
+
+from claimlab.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Claims: merging mentions, grounding in papers, specs."""

@@ -1,0 +1,147 @@
+"""The `claimlab` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from claimlab import services
+from claimlab.config import Settings
+from claimlab.output import Format, print_rows, to_json
+
+app = typer.Typer(help="Check what literature reviews claim about papers.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Bring reviews and papers in.", no_args_is_help=True)
+reports_app = typer.Typer(help="Ingested reviews.", no_args_is_help=True)
+claims_app = typer.Typer(help="Canonical claims and their mentions.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(reports_app, name="reports")
+app.add_typer(claims_app, name="claims")
+
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL (default: CLAIMLAB_DATABASE_URL).")
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings.from_env(db=db)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create or migrate the database to the newest schema."""
+    settings = _settings(db)
+    revision = services.upgrade_db(settings)
+    console.print(f"database at revision {revision}: {settings.database_url}", highlight=False)
+
+
+@ingest_app.command("report")
+def ingest_report(
+    paths: Annotated[list[Path], typer.Argument(help="Review files or folders of them.")],
+    db: DbOption = None,
+) -> None:
+    """Parse review files and merge their claims into the database."""
+    settings = _settings(db)
+    try:
+        results = services.ingest_reports(settings, paths)
+    except services.NotReadyError as exc:
+        raise _fail(str(exc)) from None
+    if not results:
+        raise _fail("no review files found in " + ", ".join(map(str, paths)))
+    for r in results:
+        if r.status == "failed":
+            err.print(f"[red]failed[/red]  {r.error}", highlight=False)
+        else:
+            console.print(
+                f"{r.status:9} {r.source}: {r.mentions} mentions, {r.new_claims} new claims",
+                highlight=False,
+            )
+    failed = sum(r.status == "failed" for r in results)
+    if failed:
+        raise _fail(f"{failed} of {len(results)} file(s) failed; the others were ingested")
+
+
+@reports_app.command("list")
+def reports_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """List ingested reviews."""
+    try:
+        reports = services.list_reports(_settings(db))
+    except services.NotReadyError as exc:
+        raise _fail(str(exc)) from None
+    rows = [vars(r) for r in reports]
+    columns = {
+        "id": "id",
+        "report_date": "date",
+        "title": "title",
+        "mentions": "claims",
+        "claims_verified": "verified",
+        "quality_score": "quality",
+        "references": "arXiv",
+    }
+    print_rows(console, rows, fmt, columns, "Reports")
+
+
+@claims_app.command("list")
+def claims_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """List canonical claims with how many reports mention and verify them."""
+    try:
+        claims = services.list_claims(_settings(db))
+    except services.NotReadyError as exc:
+        raise _fail(str(exc)) from None
+    rows = [c.summary() for c in claims]
+    columns = {
+        "id": "id",
+        "text": "claim",
+        "mentions": "mentions",
+        "verified": "✓",
+        "unverified": "×",
+        "confidence_mean": "confidence",
+    }
+    print_rows(console, rows, fmt, columns, "Claims")
+
+
+@claims_app.command("show")
+def claims_show(
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Show one claim with every mention."""
+    try:
+        claim = services.get_claim(_settings(db), claim_id)
+    except services.NotReadyError as exc:
+        raise _fail(str(exc)) from None
+    if claim is None:
+        raise _fail(f"no claim with id {claim_id}")
+    if fmt == "json":
+        print(to_json(claim.detail()))
+        return
+    console.print(f"[bold]Claim {claim.id}[/bold]: {claim.display_text}", highlight=False)
+    if claim.truncated and not claim.completed_text:
+        console.print("[dim](cut off in every report; not yet completed from the paper)[/dim]")
+    console.print(
+        f"{claim.mentions} mention(s): {claim.verified} ✓, {claim.unverified} ×; "
+        f"confidence mean {claim.confidence_mean}",
+        highlight=False,
+    )
+    for m in claim.mention_list:
+        mark = "✓" if m.verified else "×"
+        console.print(f"  {mark} {m.confidence:.2f}  [{m.report}] {m.text}", highlight=False)
+
+
+def main() -> None:
+    """Entry point for `python -m claimlab`."""
+    app()

@@ -1,0 +1,1 @@
+"""Ingestion: review files, arXiv papers, PDFs, saved searches."""

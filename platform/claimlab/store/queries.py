@@ -1,0 +1,91 @@
+"""Read claims and reports as plain records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from statistics import fmean
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from claimlab.store.entities import ClaimView, MentionView, ReportView
+from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
+
+
+def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[ClaimView]:
+    """Every claim (or those in `claim_ids`) with its mentions, ordered by id."""
+    query = select(Claim).order_by(Claim.id)
+    mention_query = (
+        select(ClaimMention, Report.title)
+        .join(Report, Report.id == ClaimMention.report_id)
+        .order_by(ClaimMention.report_id, ClaimMention.row)
+    )
+    if claim_ids is not None:
+        query = query.where(Claim.id.in_(claim_ids))
+        mention_query = mention_query.where(ClaimMention.claim_id.in_(claim_ids))
+    by_claim: dict[int, list[MentionView]] = defaultdict(list)
+    for m, title in session.execute(mention_query):
+        by_claim[m.claim_id].append(
+            MentionView(title, m.report_id, m.row, m.text, m.truncated, m.verified, m.confidence)
+        )
+    return [_claim_view(c, by_claim[c.id]) for c in session.scalars(query)]
+
+
+def get_claim(session: Session, claim_id: int) -> ClaimView | None:
+    """One claim with its mentions, or None."""
+    found = list_claims(session, [claim_id])
+    return found[0] if found else None
+
+
+def _claim_view(claim: Claim, mentions: list[MentionView]) -> ClaimView:
+    conf = [m.confidence for m in mentions]
+    return ClaimView(
+        id=claim.id,
+        text=claim.text,
+        truncated=claim.truncated,
+        completed_text=claim.completed_text,
+        kind=claim.kind,
+        spec_status=claim.spec_status,
+        mentions=len(mentions),
+        verified=sum(m.verified for m in mentions),
+        unverified=sum(not m.verified for m in mentions),
+        confidence_mean=round(fmean(conf), 4) if conf else None,
+        confidence_min=min(conf, default=None),
+        confidence_max=max(conf, default=None),
+        reports=list(dict.fromkeys(m.report for m in mentions)),
+        mention_list=mentions,
+    )
+
+
+def list_reports(session: Session) -> list[ReportView]:
+    """Every ingested report, newest first."""
+    counts = dict(
+        session.execute(
+            select(ClaimMention.report_id, func.count()).group_by(ClaimMention.report_id)
+        ).all()
+    )
+    refs: dict[int, list[str]] = defaultdict(list)
+    for report_id, arxiv_id, version in session.execute(
+        select(
+            ReportReference.report_id, ReportReference.arxiv_id, ReportReference.version
+        ).order_by(ReportReference.report_id, ReportReference.position)
+    ):
+        refs[report_id].append(f"{arxiv_id}v{version}" if version else arxiv_id)
+    reports = session.scalars(select(Report).order_by(Report.report_date.desc(), Report.id))
+    return [
+        ReportView(
+            id=r.id,
+            source=r.source,
+            title=r.title,
+            report_date=r.report_date,
+            examined_title=r.examined_title,
+            research_question=r.research_question,
+            papers_retrieved=r.papers_retrieved,
+            claims_extracted=r.claims_extracted,
+            claims_verified=r.claims_verified,
+            quality_score=r.quality_score,
+            mentions=counts.get(r.id, 0),
+            references=refs[r.id],
+        )
+        for r in reports
+    ]

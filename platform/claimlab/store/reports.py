@@ -1,0 +1,113 @@
+"""Write parsed review files: report, references, mentions merged into claims."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from claimlab.claims.canon import MATCH_THRESHOLD, ClaimIndex, canonical_text
+from claimlab.ingest.reports import ParsedReport
+from claimlab.store.entities import IngestResult
+from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
+
+_REPORT_FIELDS = (
+    "title",
+    "report_date",
+    "examined_title",
+    "research_question",
+    "papers_retrieved",
+    "claims_extracted",
+    "claims_verified",
+    "quality_score",
+)
+
+
+def save_report(
+    session: Session, parsed: ParsedReport, threshold: float = MATCH_THRESHOLD
+) -> IngestResult:
+    """Store `parsed`, replacing the mentions of an earlier version of the same file."""
+    if session.scalar(select(Report.id).where(Report.sha256 == parsed.sha256)) is not None:
+        return IngestResult(parsed.source, "unchanged")
+    report = session.scalar(select(Report).where(Report.source == parsed.source))
+    status = "updated" if report else "added"
+    touched: set[int] = set()
+    if report is None:
+        report = Report(source=parsed.source, sha256=parsed.sha256)
+        session.add(report)
+    else:
+        touched.update(m.claim_id for m in report.mentions)
+        session.execute(delete(ClaimMention).where(ClaimMention.report_id == report.id))
+        session.execute(delete(ReportReference).where(ReportReference.report_id == report.id))
+        session.expire(report, ["mentions", "references"])
+        report.sha256 = parsed.sha256
+    for name in _REPORT_FIELDS:
+        setattr(report, name, getattr(parsed, name))
+    session.flush()
+
+    index = _claim_index(session, threshold)
+    new_claims = 0
+    for row in parsed.claims:
+        claim_id = index.find(row.text, row.truncated)
+        if claim_id is None:
+            claim = Claim(text=row.text, truncated=row.truncated)
+            session.add(claim)
+            session.flush()
+            claim_id, new_claims = claim.id, new_claims + 1
+        index.add(claim_id, row.text, row.truncated)
+        touched.add(claim_id)
+        session.add(
+            ClaimMention(
+                claim_id=claim_id,
+                report_id=report.id,
+                row=row.row,
+                line=row.line,
+                text=row.text,
+                truncated=row.truncated,
+                verified=row.verified,
+                confidence=row.confidence,
+            )
+        )
+    for position, ref in enumerate(parsed.references, 1):
+        session.add(
+            ReportReference(
+                report_id=report.id, position=position, arxiv_id=ref.arxiv_id, version=ref.version
+            )
+        )
+    session.flush()
+    _refresh_claims(session, touched)
+    return IngestResult(parsed.source, status, report.id, len(parsed.claims), new_claims)
+
+
+def _claim_index(session: Session, threshold: float) -> ClaimIndex:
+    index = ClaimIndex(threshold)
+    rows = session.execute(
+        select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated).order_by(
+            ClaimMention.id
+        )
+    )
+    for claim_id, text, truncated in rows:
+        index.add(claim_id, text, truncated)
+    return index
+
+
+def _refresh_claims(session: Session, claim_ids: set[int]) -> None:
+    """Recompute canonical texts; drop claims left without mentions unless set by hand."""
+    for claim in session.scalars(select(Claim).where(Claim.id.in_(claim_ids))):
+        texts = session.execute(
+            select(ClaimMention.text, ClaimMention.truncated)
+            .where(ClaimMention.claim_id == claim.id)
+            .order_by(ClaimMention.id)
+        ).all()
+        if texts:
+            claim.text, claim.truncated = canonical_text((t, bool(tr)) for t, tr in texts)
+        elif claim.spec_status != "manual":
+            session.delete(claim)
+    session.flush()
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """Row counts of the report and claim tables."""
+    return {
+        model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Report, ReportReference, Claim, ClaimMention)
+    }
