@@ -1,6 +1,7 @@
 """Alembic environment: the claimlab models' metadata, batch mode on SQLite."""
 
 from alembic import context
+
 from claimlab.config import Settings
 from claimlab.store.engine import get_engine
 from claimlab.store.models import Base

@@ -22,8 +22,8 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(reports_app, name="reports")
 app.add_typer(claims_app, name="claims")
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (default: CLAIMLAB_DATABASE_URL).")

@@ -98,11 +98,11 @@ def _region(a: MentionText, b: MentionText) -> tuple[str, str] | None:
     return a.norm, b.norm
 
 
-def _guards_agree(x: str, y: str, names: frozenset[str]) -> bool:
+def _guards_agree(x: str, y: str, names: frozenset[str], cut: bool) -> bool:
     """Numbers, negations and named systems must be the same on both sides."""
     xs, ys = x.split(), y.split()
-    # The last token of a cut region may be partial; leave it out of exact comparisons.
-    xs, ys = xs[:-1] if len(xs) > 1 else xs, ys[:-1] if len(ys) > 1 else ys
+    if cut:  # the last token of a cut region may be partial: leave it out
+        xs, ys = xs[:-1] or xs, ys[:-1] or ys
     x, y = " ".join(xs), " ".join(ys)
     if Counter(_NUMBER.findall(x)) != Counter(_NUMBER.findall(y)):
         return False
@@ -117,7 +117,7 @@ def similarity(a: MentionText, b: MentionText) -> float:
     if region is None:
         return 0.0
     x, y = region
-    if not _guards_agree(x, y, a.names | b.names):
+    if not _guards_agree(x, y, a.names | b.names, a.truncated or b.truncated):
         return 0.0
     return fuzz.ratio(x, y)
 

@@ -1,0 +1,51 @@
+"""Shared fixtures: databases on SQLite and (when configured) PostgreSQL, and report folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from claimlab.config import Settings
+from claimlab.store import migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_REPORTS = ROOT.parent / "shared" / "reports"
+EXAMPLE_REPORTS = ROOT / "examples" / "reports"
+POSTGRES_URL = os.environ.get("CLAIMLAB_TEST_POSTGRES_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, or the test PostgreSQL database wiped clean."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'claimlab.db'}"
+    if not POSTGRES_URL:
+        pytest.skip("CLAIMLAB_TEST_POSTGRES_URL is not set")
+    _reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Settings with a migrated database and a home folder in tmp_path."""
+    migrate.upgrade(db_url)
+    return Settings(home=tmp_path / "home", database_url=db_url)
+
+
+@pytest.fixture
+def shared_reports() -> Path:
+    """The project's source reviews in ../shared/reports; skips when absent."""
+    if not SHARED_REPORTS.is_dir() or not any(SHARED_REPORTS.glob("*.txt")):
+        pytest.skip(f"{SHARED_REPORTS} is not present")
+    return SHARED_REPORTS

@@ -1,0 +1,84 @@
+"""The `claimlab` command end to end through Typer's runner."""
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from claimlab.cli import app
+from conftest import EXAMPLE_REPORTS
+
+runner = CliRunner()
+
+
+def run(*args, code=0):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture
+def demo(db_url):
+    run("db", "upgrade", "--db", db_url)
+    run("ingest", "report", EXAMPLE_REPORTS, "--db", db_url)
+    return db_url
+
+
+def test_claims_list_json(demo):
+    claims = json.loads(run("claims", "list", "--format", "json", "--db", demo).stdout)
+    assert len(claims) == 19
+    keys = {"id", "text", "truncated", "mentions", "verified", "unverified", "confidence_mean"}
+    assert keys | {"reports"} <= set(claims[0])
+    tlm = next(c for c in claims if c["text"].startswith("The mBERT+TLM model outperforms mBERT"))
+    assert (tlm["mentions"], tlm["verified"], tlm["unverified"]) == (2, 1, 1)
+    assert tlm["confidence_mean"] == pytest.approx((0.55 + 0.31) / 2)
+    assert len(tlm["reports"]) == 2
+    assert sum(c["truncated"] for c in claims) == 2
+
+
+def test_claims_show_json_and_text(demo):
+    claims = json.loads(run("claims", "list", "-f", "json", "--db", demo).stdout)
+    cid = next(c["id"] for c in claims if c["mentions"] == 2)
+    shown = json.loads(run("claims", "show", cid, "--format", "json", "--db", demo).stdout)
+    assert shown["id"] == cid and len(shown["mentions"]) == 2
+    assert set(shown["mentions"][0]) == {"report", "text", "truncated", "verified", "confidence"}
+    text = run("claims", "show", cid, "--db", demo).stdout
+    assert shown["text"] in text and "2 mention(s)" in text
+    run("claims", "show", 9999, "--db", demo, code=1)
+
+
+def test_csv_and_table_formats(demo):
+    rows = list(
+        csv.DictReader(io.StringIO(run("claims", "list", "-f", "csv", "--db", demo).stdout))
+    )
+    assert len(rows) == 19 and rows[0]["id"] == "1"
+    table = run("claims", "list", "--db", demo).stdout
+    assert "Claims" in table and "mentions" in table
+    reports = json.loads(run("reports", "list", "-f", "json", "--db", demo).stdout)
+    assert {r["mentions"] for r in reports} == {7, 8, 9}
+
+
+def test_ingest_exit_code_when_a_file_fails(db_url, tmp_path):
+    run("db", "upgrade", "--db", db_url)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("just some notes\n")
+    result = run(
+        "ingest",
+        "report",
+        EXAMPLE_REPORTS / "weam_alignment_review.txt",
+        bad,
+        "--db",
+        db_url,
+        code=1,
+    )
+    assert "not a review" in result.output and "1 of 2 file(s) failed" in result.output
+    claims = json.loads(run("claims", "list", "-f", "json", "--db", db_url).stdout)
+    assert len(claims) == 9
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    result = run("claims", "list", "--db", url, code=1)
+    assert "claimlab db upgrade" in result.output

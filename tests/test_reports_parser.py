@@ -1,0 +1,106 @@
+"""The review parser: both layouts, every field, and clear errors on bad input."""
+
+from datetime import date
+
+import pytest
+
+from claimlab.claims.canon import is_truncated
+from claimlab.ingest.reports import ReportError, parse_report, read_report
+from conftest import EXAMPLE_REPORTS
+
+HEAD = "Title Of A Review\n\nSomeone\n\nJuly 2, 2026\n\nClaim\tVerified\tConfidence\n"
+
+
+def _parse(body: str, head: str = HEAD):
+    return parse_report((head + body).encode(), source="r.txt")
+
+
+def test_shared_reports_fields(shared_reports):
+    first = read_report(shared_reports / "000_cf5ac5c2864dfa40.txt")
+    assert first.title.startswith("Zero-shot Cross-lingual Retrieval Performance")
+    assert first.report_date == date(2026, 7, 2)
+    assert first.examined_title == (
+        "Bilingual Alignment Pre-Training for Zero-Shot Cross-Lingual Transfer"
+    )
+    assert first.research_question.startswith("How does the zero-shot cross-lingual")
+    assert first.research_question.endswith("accuracy on XNLI and MLQA?")
+    assert (first.papers_retrieved, first.claims_extracted, first.claims_verified) == (15, 12, 11)
+    assert first.quality_score == 8.5
+    assert [(r.arxiv_id, r.version) for r in first.references] == [
+        ("1910.07475", 3),
+        ("2305.05295", 2),
+        ("2106.01732", 2),
+    ]
+    lam = first.claims[9]
+    assert (lam.text, lam.verified, lam.confidence) == ("The value of λ is set to 1.", False, 0.03)
+    assert sum(c.verified for c in first.claims) == first.claims_verified
+
+    counts = [len(read_report(p).claims) for p in sorted(shared_reports.glob("*.txt"))]
+    assert counts == [12, 14, 16]
+
+
+def test_markdown_layout_example():
+    report = read_report(EXAMPLE_REPORTS / "codeswitch_retrieval_review.md")
+    assert report.title.startswith("Code-Switched Training Data")
+    assert report.report_date == date(2026, 10, 3)
+    assert report.claims_extracted == len(report.claims) == 8
+    assert report.quality_score == 7.0
+    assert report.references[0].arxiv_id == "2305.05295"
+    assert report.claims[0].line > 1
+
+
+def test_table_ends_at_blank_line_and_rows_keep_line_numbers():
+    report = _parse("A short complete claim.\t✓\t0.5\nAnother claim.\t×\t1\n\nReferences\n")
+    assert [(c.row, c.line) for c in report.claims] == [(1, 8), (2, 9)]
+    assert report.claims[1].confidence == 1.0
+
+
+def test_truncation_tells_cut_off_from_short_complete():
+    cut = "The mBERT+WEAM model improves the scores in the zero-shot setting and also outperforms "
+    cut += "mBERT in the translate-train sett"
+    assert len(cut) == 120 and is_truncated(cut)
+    assert not is_truncated("WEAM beats TLM on XNLI")  # short, no period, complete
+    assert not is_truncated(cut[:100] + " done.")
+    assert not is_truncated('A long claim that ends with a quoted sentence "like this one." ' * 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("Claim without mark\t0.5\n", 8, "2 column(s), expected 3"),
+        ("A claim.\t✔\t0.5\n", 8, "'✔' is not ✓ or ×"),
+        ("A claim.\t✓\t1.5\n", 8, "outside [0, 1]"),
+        ("A claim.\t✓\t-0.1\n", 8, "outside [0, 1]"),
+        ("A claim.\t✓\thigh\n", 8, "'high' is not a number"),
+        ("Fine.\t✓\t0.1\n\t✓\t0.2\n", 9, "empty claim"),
+    ],
+)
+def test_bad_rows_name_file_and_line(body, line, message):
+    with pytest.raises(ReportError) as info:
+        _parse(body)
+    assert info.value.line == line
+    assert str(info.value).startswith(f"r.txt:{line}: ")
+    assert message in str(info.value)
+
+
+def test_not_a_review():
+    with pytest.raises(ReportError, match=r"^notes.txt: not a review"):
+        parse_report(b"Shopping list\n\n- milk\n", source="notes.txt")
+
+
+def test_empty_table():
+    with pytest.raises(ReportError, match="no rows"):
+        _parse("\n\nReferences\n")
+
+
+def test_bad_encoding_names_line():
+    data = (HEAD + "A claim.\t✓\t0.5\n").encode() + b"Caf\xe9 claim.\t\xe2\x9c\x93\t0.5\n"
+    with pytest.raises(ReportError) as info:
+        parse_report(data, source="latin1.txt")
+    assert info.value.line == 9
+    assert "not valid UTF-8" in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ReportError, match="cannot read file"):
+        read_report(tmp_path / "absent.txt")
