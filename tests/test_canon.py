@@ -22,11 +22,13 @@ def m(text: str) -> MentionText:
 SAME = [
     (
         "The mBERT+WEAM model significantly outperformed both mBERT+TLM and word-aligned mBERT.",
-        "The mBERT+WEAM model has significantly outperformed both mBERT+TLM and word-aligned mBERT.",
+        "The mBERT+WEAM model has significantly outperformed both mBERT+TLM and word-aligned "
+        "mBERT.",
     ),
     (
         "The mBERT+WEAM result is slightly lower but close to the translate-train result on XNLI.",
-        "The mBERT+WEAM result is slightly lower but is close to the translate-train result on XNLI.",
+        "The mBERT+WEAM result is slightly lower but is close to the translate-train result "
+        "on XNLI.",
     ),
     ("The value of λ is set to 1.", "The value of $\\lambda$ is set to 1."),
     (

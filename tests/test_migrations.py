@@ -17,7 +17,7 @@ def test_upgrade_downgrade_upgrade_and_no_drift(db_url):
     assert migrate.current(db_url) is None
     migrate.upgrade(db_url)
     assert migrate.current(db_url) == migrate.head()
-    assert TABLES <= _tables(db_url)
+    assert _tables(db_url) >= TABLES
     assert _tables(db_url) == set(Base.metadata.tables)
 
     migrate.downgrade(db_url, "base")
