@@ -21,6 +21,22 @@ class MentionView:
 
 
 @dataclass(frozen=True)
+class EvidenceView:
+    """A passage that supports a claim."""
+
+    paper: str
+    paper_title: str | None
+    pdf_path: str | None
+    page: int
+    bbox: tuple[float, float, float, float]
+    section: str | None
+    kind: str
+    text: str
+    score: float
+    method: str
+
+
+@dataclass(frozen=True)
 class ClaimView:
     """A canonical claim with the tallies of its mentions."""
 
@@ -36,8 +52,10 @@ class ClaimView:
     confidence_mean: float | None
     confidence_min: float | None
     confidence_max: float | None
+    grounding_status: str = "pending"
     reports: list[str] = field(default_factory=list)
     mention_list: list[MentionView] = field(default_factory=list)
+    evidence: list[EvidenceView] = field(default_factory=list)
 
     @property
     def display_text(self) -> str:
@@ -48,6 +66,7 @@ class ClaimView:
         """Fields for `claims list`: tallies, no mention details."""
         data = asdict(self)
         data.pop("mention_list")
+        data.pop("evidence")
         return data
 
     def detail(self) -> dict[str, Any]:
@@ -58,6 +77,7 @@ class ClaimView:
             {k: v for k, v in asdict(m).items() if k not in ("report_id", "row")}
             for m in self.mention_list
         ]
+        data["evidence"] = [asdict(e) for e in self.evidence]
         return data
 
 
@@ -90,3 +110,62 @@ class IngestResult:
     mentions: int = 0
     new_claims: int = 0
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """One passage of a paper."""
+
+    id: int
+    page: int
+    kind: str
+    section: str | None
+    bbox: tuple[float, float, float, float]
+    text: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """One paper version with its PDF state."""
+
+    id: int
+    arxiv_id: str
+    version: int | None
+    title: str | None
+    authors: list[str]
+    categories: list[str]
+    published: Any
+    pdf_path: str | None
+    pdf_status: str
+    pdf_error: str | None
+    pages: int | None
+    passages_count: int
+    claims_count: int
+    passages: list[PassageView] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """arXiv id with version, e.g. 2106.01732v2."""
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
+
+    def detail(self) -> dict[str, Any]:
+        """Fields for `papers show --format json`."""
+        return {
+            "id": self.arxiv_id,
+            "version": self.version,
+            "title": self.title,
+            "authors": self.authors,
+            "pages": self.pages,
+            "pdf_status": self.pdf_status,
+            "pdf_error": self.pdf_error,
+            "passages": [
+                {
+                    "page": p.page,
+                    "kind": p.kind,
+                    "section": p.section,
+                    "bbox": list(p.bbox),
+                    "text": p.text,
+                }
+                for p in self.passages
+            ],
+        }

@@ -121,6 +121,10 @@ class Claim(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     spec: Mapped[list[Any] | None] = mapped_column(JSON)
     spec_status: Mapped[str] = mapped_column(String(16), default="unparsed")
+    grounding_status: Mapped[str] = mapped_column(
+        String(16), default="pending", server_default="pending"
+    )
+    """pending (not yet grounded), found, or not-found (no passage above threshold)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     mentions: Mapped[list[ClaimMention]] = relationship(back_populates="claim")
@@ -147,3 +151,57 @@ class ClaimMention(Base):
 
     claim: Mapped[Claim] = relationship(back_populates="mentions")
     report: Mapped[Report] = relationship(back_populates="mentions")
+
+
+class Passage(Base):
+    """A block of a paper's text, table or caption, in reading order."""
+
+    __tablename__ = "passages"
+    __table_args__ = (UniqueConstraint("paper_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int] = mapped_column(Integer)
+    x0: Mapped[float] = mapped_column(Float)
+    y0: Mapped[float] = mapped_column(Float)
+    x1: Mapped[float] = mapped_column(Float)
+    y1: Mapped[float] = mapped_column(Float)
+    section: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    cells: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class Evidence(Base):
+    """A passage that supports a claim, with the grounding score."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("claim_id", "passage_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    passage_id: Mapped[int] = mapped_column(
+        ForeignKey("passages.id", ondelete="CASCADE"), index=True
+    )
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SavedSearch(Base):
+    """An arXiv query that `claimlab watch run` polls for new papers."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("query", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(32), default="")
+    max_results: Mapped[int] = mapped_column(Integer, default=50)
+    watermark: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Submission time of the newest paper already ingested by this search."""
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -8,8 +8,9 @@ from statistics import fmean
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from claimlab.store.entities import ClaimView, MentionView, ReportView
+from claimlab.store.entities import ClaimView, EvidenceView, MentionView, ReportView
 from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
+from claimlab.store.papers import evidence_for
 
 
 def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[ClaimView]:
@@ -28,7 +29,9 @@ def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[Cl
         by_claim[m.claim_id].append(
             MentionView(title, m.report_id, m.row, m.text, m.truncated, m.verified, m.confidence)
         )
-    return [_claim_view(c, by_claim[c.id]) for c in session.scalars(query)]
+    claims = session.scalars(query).all()
+    evidence = evidence_for(session, claim_ids, best_only=claim_ids is None)
+    return [_claim_view(c, by_claim[c.id], evidence.get(c.id, [])) for c in claims]
 
 
 def get_claim(session: Session, claim_id: int) -> ClaimView | None:
@@ -37,7 +40,9 @@ def get_claim(session: Session, claim_id: int) -> ClaimView | None:
     return found[0] if found else None
 
 
-def _claim_view(claim: Claim, mentions: list[MentionView]) -> ClaimView:
+def _claim_view(
+    claim: Claim, mentions: list[MentionView], evidence: list[EvidenceView]
+) -> ClaimView:
     conf = [m.confidence for m in mentions]
     return ClaimView(
         id=claim.id,
@@ -52,8 +57,10 @@ def _claim_view(claim: Claim, mentions: list[MentionView]) -> ClaimView:
         confidence_mean=round(fmean(conf), 4) if conf else None,
         confidence_min=min(conf, default=None),
         confidence_max=max(conf, default=None),
+        grounding_status=claim.grounding_status,
         reports=list(dict.fromkeys(m.report for m in mentions)),
         mention_list=mentions,
+        evidence=evidence,
     )
 
 
