@@ -77,7 +77,7 @@ def ingest_report_bytes(settings: Settings, data: bytes, name: str) -> IngestRes
 
 def _save(settings: Settings, parsed) -> IngestResult:
     try:
-        with session_scope(settings.database_url) as session:
+        with session_scope(settings.database_url, immediate=True) as session:
             return save_report(session, parsed)
     except SQLAlchemyError as exc:
         return IngestResult(parsed.source, "failed", error=f"{parsed.source}: database: {exc}")

@@ -169,3 +169,44 @@ class PaperView:
                 for p in self.passages
             ],
         }
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A recipe run and what it measured."""
+
+    id: int
+    config_hash: str
+    recipe: str
+    profile: str
+    seed: int
+    config: dict[str, Any]
+    status: str
+    metrics: dict[str, Any]
+    provenance: dict[str, Any] | None
+    workdir: str | None
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A queued, running or finished job."""
+
+    id: int
+    run: RunView
+    state: str
+    attempts: int
+    max_attempts: int
+    lease_owner: str | None
+    step: int | None
+    total: int | None
+    log_path: str | None
+    error: str | None
+    cancel_requested: bool
+    created_at: Any
+    started_at: Any
+    finished_at: Any
+
+    @property
+    def progress(self) -> float | None:
+        """Fraction of steps done, when the recipe reports them."""
+        return min(1.0, self.step / self.total) if self.step is not None and self.total else None

@@ -1,0 +1,1 @@
+"""Runs: plans from claim specs, the queue's workers and executors."""
