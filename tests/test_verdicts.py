@@ -79,3 +79,12 @@ def test_combine():
     assert combine([CANNOT_RUN]) == CANNOT_RUN
     assert combine([SUPPORTED, CANNOT_RUN]) == INCONCLUSIVE
     assert combine([]) == NOT_RUN
+
+
+def test_not_worse_and_no_significant_difference():
+    level = [0.700, 0.702, 0.701]
+    assert judge_comparison(level, [0.701, 0.700, 0.702], "≥", None, RULES).state == SUPPORTED
+    assert judge_comparison(LOW, HIGH, "≥", None, RULES).state == REFUTED
+    same = judge_comparison(HIGH, NOISY, "≈", "not significantly different", RULES)
+    assert same.state == SUPPORTED and same.measured["p"] >= RULES.alpha
+    assert judge_comparison(HIGH, LOW, "≈", "not significantly different", RULES).state == REFUTED

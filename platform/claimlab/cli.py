@@ -18,11 +18,15 @@ ingest_app = typer.Typer(help="Bring reviews and papers in.", no_args_is_help=Tr
 reports_app = typer.Typer(help="Ingested reviews.", no_args_is_help=True)
 claims_app = typer.Typer(help="Canonical claims and their mentions.", no_args_is_help=True)
 jobs_app = typer.Typer(help="The run queue.", no_args_is_help=True)
+verdicts_app = typer.Typer(help="Judge claims from measured numbers.", no_args_is_help=True)
+data_app = typer.Typer(help="Data sets the recipes read.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(reports_app, name="reports")
 app.add_typer(claims_app, name="claims")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(verdicts_app, name="verdicts")
+app.add_typer(data_app, name="data")
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -31,6 +35,11 @@ DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (default: CLAIMLAB_DATABASE_URL).")
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ProfileOption = Annotated[str, typer.Option(help="smoke, mini or paper.")]
+SeedsOption = Annotated[int | None, typer.Option(help="Seeds per run (default: per profile).")]
+ClaimIds = Annotated[list[int] | None, typer.Argument(help="Claim ids (or --all).")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every claim.")]
+PROFILES = ("smoke", "mini", "paper")
 
 
 def _settings(db: str | None) -> Settings:
@@ -142,6 +151,196 @@ def claims_show(
     for m in claim.mention_list:
         mark = "✓" if m.verified else "×"
         console.print(f"  {mark} {m.confidence:.2f}  [{m.report}] {m.text}", highlight=False)
+    for e in claim.evidence[:3]:
+        console.print(
+            f"evidence: {e.paper} p.{e.page} score {e.score:.2f} ({e.method}): {e.text[:300]}",
+            highlight=False,
+        )
+    console.print(f"spec ({claim.spec_status}): {to_json(claim.spec) if claim.spec else '-'}")
+    for verdict in claim.verdicts:
+        console.print(f"[bold]{verdict['profile']}: {verdict['state']}[/bold]", highlight=False)
+        for rec in verdict["predicates"]:
+            console.print(f"  claimed {rec['claimed']}  -> {rec['state']}", highlight=False)
+            console.print(f"    measured: {_measured_text(rec)}", highlight=False)
+            console.print(f"    rule: {rec['rule']}", highlight=False)
+
+
+def _measured_text(rec: dict) -> str:
+    measured = rec.get("measured")
+    if not measured:
+        return "-"
+    if "paper_config" in measured:
+        return f"source {measured['source']}, recipe paper config {measured['paper_config']}"
+    if "mean" in measured:
+        return f"{measured['mean']:.4f} over {measured['n']} seed(s)"
+    parts = []
+    for label, m in measured.items():
+        if "lhs" in m:
+            lhs, rhs = m["lhs"]["mean"], m["rhs"]["mean"]
+            parts.append(f"{label}: {lhs:.4f} vs {rhs:.4f} (n={m['lhs']['n']}, {m['state']})")
+        elif "mean" in m and m["mean"] is not None:
+            parts.append(f"{label}: {m['mean']:.4f} (n={m['n']}, {m['state']})")
+        else:
+            parts.append(f"{label}: {m.get('state')}")
+    stand_in = rec.get("stand_in")
+    return "; ".join(parts) + (f"  [stand-in: {stand_in}]" if stand_in else "")
+
+
+@claims_app.command("parse")
+def claims_parse(claim_ids: ClaimIds = None, db: DbOption = None) -> None:
+    """Turn claim text into predicates (hand-set specs are kept)."""
+    from claimlab.reproduce import parse_specs
+
+    counts = parse_specs(_settings(db), claim_ids or None)
+    console.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no claims")
+
+
+@claims_app.command("spec")
+def claims_spec(
+    claim_id: int,
+    set_file: Annotated[
+        Path | None, typer.Option("--set", help="JSON file with predicates.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show a claim's spec, or set it by hand from a JSON file (never overwritten by parsing)."""
+    import json
+
+    from claimlab.reproduce import SpecError, set_spec
+
+    settings = _settings(db)
+    if set_file is None:
+        claim = services.get_claim(settings, claim_id)
+        if claim is None:
+            raise _fail(f"no claim with id {claim_id}")
+        print(to_json({"spec_status": claim.spec_status, "spec": claim.spec}))
+        return
+    try:
+        spec = json.loads(set_file.read_text())
+        set_spec(settings, claim_id, spec)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise _fail(f"{set_file}: {exc}") from None
+    except SpecError as exc:
+        raise _fail(f"{set_file}: {exc}") from None
+    except KeyError:
+        raise _fail(f"no claim with id {claim_id}") from None
+    console.print(f"claim {claim_id}: spec set by hand ({len(spec)} predicate(s))")
+
+
+def _claim_selection(claim_ids: list[int] | None, all_: bool) -> list[int] | None:
+    if not claim_ids and not all_:
+        raise _fail("name claim ids or pass --all")
+    return None if all_ else claim_ids
+
+
+def _profile(profile: str) -> str:
+    if profile not in PROFILES:
+        raise _fail(f"unknown profile {profile!r}: use {', '.join(PROFILES)}")
+    return profile
+
+
+@app.command("plan")
+def plan(
+    claim_ids: ClaimIds = None,
+    all_: AllOption = False,
+    profile: ProfileOption = "mini",
+    seeds: SeedsOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show the runs the claims need at a profile, shared across claims, and which exist."""
+    from claimlab.reproduce import plan_claims
+    from claimlab.runs.jobs import existing_runs
+
+    settings = _settings(db)
+    try:
+        plans, runs = plan_claims(
+            settings, _claim_selection(claim_ids, all_), _profile(profile), seeds
+        )
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    known = existing_runs(settings, list(runs))
+    users: dict[str, list[int]] = {}
+    for cp in plans:
+        for pp in cp.predicates:
+            for check in pp.checks:
+                for side in (check.lhs, check.rhs):
+                    for digest in side.runs.values() if side else []:
+                        users.setdefault(digest, [])
+                        if cp.claim_id not in users[digest]:
+                            users[digest].append(cp.claim_id)
+    rows = [
+        {
+            "recipe": r.recipe,
+            "system": r.system,
+            "profile": r.profile,
+            "seed": r.seed,
+            "run": digest[:12],
+            "status": known[digest].status if digest in known else "missing",
+            "claims": users.get(digest, []),
+        }
+        for digest, r in runs.items()
+    ]
+    print_rows(console, rows, fmt, {k: k for k in (rows[0] if rows else {"run": 1})}, "Runs")
+    skipped = [
+        f"claim {cp.claim_id}: {pp.cannot_run}"
+        for cp in plans
+        for pp in cp.predicates
+        if pp.cannot_run
+    ]
+    if fmt is Format.table:
+        for line in skipped:
+            console.print(f"[dim]{line}[/dim]", highlight=False)
+
+
+@app.command("reproduce")
+def reproduce_cmd(
+    claim_ids: ClaimIds = None,
+    all_: AllOption = False,
+    profile: ProfileOption = "mini",
+    seeds: SeedsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Queue the runs the claims need at a profile (runs that exist are reused)."""
+    from claimlab.reproduce import reproduce
+
+    try:
+        new, old = reproduce(
+            _settings(db), _claim_selection(claim_ids, all_), _profile(profile), seeds
+        )
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    console.print(f"{new} run(s) queued, {old} already known; start `claimlab worker`")
+
+
+@verdicts_app.command("compute")
+def verdicts_compute(
+    profile: ProfileOption = "mini",
+    seeds: SeedsOption = None,
+    claim_ids: ClaimIds = None,
+    db: DbOption = None,
+) -> None:
+    """Judge every claim with a spec from the finished runs at a profile."""
+    from claimlab.reproduce import compute_verdicts
+
+    counts = compute_verdicts(_settings(db), _profile(profile), claim_ids or None, seeds)
+    console.print(
+        ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no claims with specs"
+    )
+
+
+@data_app.command("build-mini")
+def data_build_mini(
+    out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Package download cache.")] = None,
+) -> None:
+    """Build the mini data set from Debian packages (see reproductions/minibench)."""
+    from reproductions.minibench import build
+
+    settings = _settings(None)
+    out = out or settings.mini_data_dir
+    manifest = build(out, cache or settings.home / "cache" / "debian")
+    console.print(f"mini data set in {out}: {len(manifest.get('files', {}))} files")
 
 
 @app.command("worker")

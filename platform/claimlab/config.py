@@ -24,6 +24,8 @@ class Settings:
     """Base URL PDFs are fetched from (CLAIMLAB_ARXIV_PDF_BASE)."""
     ui_readonly: bool = False
     """Hide and refuse every write in the app (CLAIMLAB_UI_READONLY=1)."""
+    mini_data: Path | None = None
+    """The minibench data set (CLAIMLAB_MINI_DATA); default: home/data/minibench."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Settings:
@@ -39,7 +41,13 @@ class Settings:
             if env.get(var):
                 settings = replace(settings, **{field: env[var]})
         readonly = env.get("CLAIMLAB_UI_READONLY", "").strip().lower() in _TRUE
-        return replace(settings, ui_readonly=readonly)
+        mini = Path(env["CLAIMLAB_MINI_DATA"]).resolve() if env.get("CLAIMLAB_MINI_DATA") else None
+        return replace(settings, ui_readonly=readonly, mini_data=mini)
+
+    @property
+    def mini_data_dir(self) -> Path:
+        """Where the mini profile reads its data."""
+        return self.mini_data or self.home / "data" / "minibench"
 
     @property
     def papers_dir(self) -> Path:

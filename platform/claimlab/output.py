@@ -76,5 +76,5 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     if isinstance(value, list):
-        return "\n".join(map(str, value))
+        return ", ".join(map(str, value))
     return str(value)

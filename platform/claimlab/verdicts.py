@@ -83,7 +83,7 @@ def judge_comparison(
     rules: Rules,
     paired: bool = False,
 ) -> Outcome:
-    """Judge `lhs op rhs` (op is >, < or ≈) over seeds, with an optional qualifier."""
+    """Judge `lhs op rhs` (op is >, <, ≈ or ≥ "not worse") over seeds, with a qualifier."""
     measured: dict[str, Any] = {"lhs": summary(lhs), "rhs": summary(rhs)}
     if len(lhs) < 2 or len(rhs) < 2:
         return Outcome(INCONCLUSIVE, "fewer than 2 seeds on a side: no test", measured)
@@ -94,6 +94,20 @@ def judge_comparison(
     q = (qualifier or "").lower()
     params = rules.qualifiers.get(q, {})
     side = "lhs - rhs" if op != "<" else "rhs - lhs"
+    if q == "not significantly different":
+        rule = f"no significant difference: {test} p >= {rules.alpha}; refuted if p < {rules.alpha}"
+        return Outcome(SUPPORTED if p >= rules.alpha else REFUTED, rule, measured)
+    if op == "≥":
+        c = rules.qualifiers["similar"]["close"]
+        rule = (
+            f"not worse: the {level}% CI of lhs - rhs ({test}) above -{c}; "
+            f"refuted if it lies below -{c}"
+        )
+        if lo > -c:
+            return Outcome(SUPPORTED, rule, measured)
+        if hi < -c:
+            return Outcome(REFUTED, rule, measured)
+        return Outcome(INCONCLUSIVE, rule, measured)
     if "close" in params and op != "≈":
         c = params["close"]
         rule = (

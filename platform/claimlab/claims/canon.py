@@ -52,11 +52,15 @@ def is_truncated(text: str) -> bool:
 
 def normalise(text: str) -> str:
     """Lower-case, LaTeX and Unicode folded, punctuation dropped, single-spaced."""
-    text = unicodedata.normalize("NFKC", text)
+    text = fold_latex(unicodedata.normalize("NFKC", text))
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def fold_latex(text: str) -> str:
+    """Inline LaTeX such as `$\\lambda$` as the Unicode it stands for."""
     for macro, char in _LATEX.items():
         text = text.replace(macro, char)
-    text = text.replace("$", "").replace("{", "").replace("}", "")
-    return " ".join(_TOKEN.findall(text.lower()))
+    return text.replace("$", "").replace("{", "").replace("}", "")
 
 
 def _entities(text: str) -> list[str]:

@@ -53,6 +53,8 @@ class ClaimView:
     confidence_min: float | None
     confidence_max: float | None
     grounding_status: str = "pending"
+    spec: list[dict[str, Any]] | None = None
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
     mention_list: list[MentionView] = field(default_factory=list)
     evidence: list[EvidenceView] = field(default_factory=list)
@@ -67,6 +69,8 @@ class ClaimView:
         data = asdict(self)
         data.pop("mention_list")
         data.pop("evidence")
+        data.pop("spec")
+        data["verdicts"] = {v["profile"]: v["state"] for v in self.verdicts}
         return data
 
     def detail(self) -> dict[str, Any]:
@@ -78,6 +82,16 @@ class ClaimView:
             for m in self.mention_list
         ]
         data["evidence"] = [asdict(e) for e in self.evidence]
+        data["spec"] = self.spec
+        data["verdicts"] = {
+            v["profile"]: {
+                "state": v["state"],
+                "rule": v["rule"],
+                "computed_at": v["computed_at"],
+                "predicates": v["predicates"],
+            }
+            for v in self.verdicts
+        }
         return data
 
 

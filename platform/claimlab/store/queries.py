@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from claimlab.store.entities import ClaimView, EvidenceView, MentionView, ReportView
 from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
 from claimlab.store.papers import evidence_for
+from claimlab.store.specs import verdicts_for
 
 
 def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[ClaimView]:
@@ -31,7 +32,11 @@ def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[Cl
         )
     claims = session.scalars(query).all()
     evidence = evidence_for(session, claim_ids, best_only=claim_ids is None)
-    return [_claim_view(c, by_claim[c.id], evidence.get(c.id, [])) for c in claims]
+    verdicts = verdicts_for(session, claim_ids)
+    return [
+        _claim_view(c, by_claim[c.id], evidence.get(c.id, []), verdicts.get(c.id, []))
+        for c in claims
+    ]
 
 
 def get_claim(session: Session, claim_id: int) -> ClaimView | None:
@@ -41,7 +46,10 @@ def get_claim(session: Session, claim_id: int) -> ClaimView | None:
 
 
 def _claim_view(
-    claim: Claim, mentions: list[MentionView], evidence: list[EvidenceView]
+    claim: Claim,
+    mentions: list[MentionView],
+    evidence: list[EvidenceView],
+    verdicts: list[dict],
 ) -> ClaimView:
     conf = [m.confidence for m in mentions]
     return ClaimView(
@@ -58,6 +66,8 @@ def _claim_view(
         confidence_min=min(conf, default=None),
         confidence_max=max(conf, default=None),
         grounding_status=claim.grounding_status,
+        spec=claim.spec,
+        verdicts=verdicts,
         reports=list(dict.fromkeys(m.report for m in mentions)),
         mention_list=mentions,
         evidence=evidence,
