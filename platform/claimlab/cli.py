@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -43,7 +44,8 @@ PROFILES = ("smoke", "mini", "paper")
 
 
 def _settings(db: str | None) -> Settings:
-    return Settings.from_env(db=db)
+    # CLAIMLAB_UI_READONLY guards the public app, not the operator's command line.
+    return replace(Settings.from_env(db=db), ui_readonly=False)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

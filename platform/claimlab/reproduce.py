@@ -50,6 +50,7 @@ def parse_specs(settings: Settings, claim_ids: Sequence[int] | None = None) -> d
 
 def set_spec(settings: Settings, claim_id: int, spec: Any) -> list[dict[str, Any]]:
     """Validate and store a hand-written spec; raises SpecError or KeyError."""
+    services.require_writable(settings)
     predicates = validate(spec, recipes.capabilities())
     kinds = {p.get("kind", "comparison") for p in predicates}
     kind = kinds.pop() if len(kinds) == 1 else "comparison"
@@ -86,6 +87,7 @@ def reproduce(
     settings: Settings, claim_ids: Sequence[int] | None, profile: str, seeds: int | None = None
 ) -> tuple[int, int]:
     """Queue the runs the claims need that do not exist yet; returns (new, already there)."""
+    services.require_writable(settings)
     _, runs = plan_claims(settings, claim_ids, profile, seeds)
     requests = [
         RunRequest(
@@ -117,7 +119,39 @@ def compute_verdicts(
     return counts
 
 
+def claim_measurements(
+    settings: Settings, claim_id: int, profile: str, seeds: int | None = None
+) -> list[dict[str, Any]]:
+    """Per-seed numbers behind a claim's predicates at a profile, one row per side and seed."""
+    plans, runs = plan_claims(settings, [claim_id], profile, seeds)
+    known = existing_runs(settings, list(runs))
+    rows: list[dict[str, Any]] = []
+    for plan in plans:
+        for index, pp in enumerate(plan.predicates):
+            for check in pp.checks:
+                for side_name, side in (("lhs", check.lhs), ("rhs", check.rhs)):
+                    if side is None:
+                        continue
+                    for seed, digest in side.runs.items():
+                        run = known.get(digest)
+                        rows.append(
+                            {
+                                "predicate": index,
+                                "check": check.label,
+                                "side": side_name,
+                                "system": side.system,
+                                "metric": side.metric_key,
+                                "seed": seed,
+                                "value": run.metrics.get(side.metric_key) if run else None,
+                                "status": run.status if run else "missing",
+                                "claimed": pp.predicate.get("value"),
+                            }
+                        )
+    return rows
+
+
 __all__ = [
+    "claim_measurements",
     "ClaimPlan",
     "SpecError",
     "compute_verdicts",

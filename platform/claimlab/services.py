@@ -24,6 +24,16 @@ class NotReadyError(RuntimeError):
     """The database has not been migrated to the code's schema."""
 
 
+class ReadOnlyError(PermissionError):
+    """A write was asked of a read-only instance (CLAIMLAB_UI_READONLY=1)."""
+
+
+def require_writable(settings: Settings) -> None:
+    """Raise ReadOnlyError on a read-only instance."""
+    if settings.ui_readonly:
+        raise ReadOnlyError("this claimlab instance is read-only (CLAIMLAB_UI_READONLY=1)")
+
+
 def upgrade_db(settings: Settings) -> str | None:
     """Migrate the database to the newest schema; returns the revision."""
     migrate.upgrade(settings.database_url)
@@ -67,6 +77,7 @@ def ingest_reports(settings: Settings, paths: Iterable[Path]) -> list[IngestResu
 
 def ingest_report_bytes(settings: Settings, data: bytes, name: str) -> IngestResult:
     """Ingest one review given as bytes (an upload); `name` identifies it."""
+    require_writable(settings)
     ensure_ready(settings)
     try:
         parsed = parse_report(data, source=name)

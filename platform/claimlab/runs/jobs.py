@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from claimlab.config import Settings
+from claimlab.services import require_writable
 from claimlab.store import queue
 from claimlab.store.engine import session_scope
 from claimlab.store.entities import JobView, RunView
@@ -49,12 +50,14 @@ def job_log(job: JobView, lines: int = LOG_LINES) -> str:
 
 def cancel_job(settings: Settings, job_id: int) -> str | None:
     """Cancel a queued job or ask its worker to stop it; None when there is no such job."""
+    require_writable(settings)
     with session_scope(settings.database_url, immediate=True) as session:
         return queue.cancel(session, job_id)
 
 
 def retry_job(settings: Settings, job_id: int) -> str | None:
     """Queue a failed or cancelled job again."""
+    require_writable(settings)
     with session_scope(settings.database_url, immediate=True) as session:
         return queue.retry(session, job_id)
 
