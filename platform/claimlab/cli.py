@@ -21,6 +21,9 @@ claims_app = typer.Typer(help="Canonical claims and their mentions.", no_args_is
 jobs_app = typer.Typer(help="The run queue.", no_args_is_help=True)
 verdicts_app = typer.Typer(help="Judge claims from measured numbers.", no_args_is_help=True)
 data_app = typer.Typer(help="Data sets the recipes read.", no_args_is_help=True)
+study_app = typer.Typer(
+    help="Studies that answer a review's research question.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(reports_app, name="reports")
@@ -28,6 +31,7 @@ app.add_typer(claims_app, name="claims")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(verdicts_app, name="verdicts")
 app.add_typer(data_app, name="data")
+app.add_typer(study_app, name="study")
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -444,6 +448,98 @@ def jobs_retry(job_ids: list[int], db: DbOption = None) -> None:
     for job_id in job_ids:
         state = jobs.retry_job(_settings(db), job_id)
         console.print(f"job {job_id}: {state or 'no such job'}", highlight=False)
+
+
+StudyFile = Annotated[Path, typer.Argument(help="Study YAML file.")]
+StudyProfile = Annotated[str | None, typer.Option(help="Profile (default: the file's).")]
+
+
+def _study(path: Path, profile: str | None):
+    from claimlab.studies import StudyError, load_study
+
+    try:
+        return load_study(path, profile)
+    except StudyError as exc:
+        raise _fail(str(exc)) from None
+
+
+@study_app.command("plan")
+def study_plan(file: StudyFile, profile: StudyProfile = None, db: DbOption = None) -> None:
+    """Show the runs a study needs and which exist already (shared with claims)."""
+    from claimlab.runs.jobs import existing_runs
+    from claimlab.studies import cells
+
+    settings, study = _settings(db), _study(file, profile)
+    all_cells = cells(settings, study)
+    known = existing_runs(settings, [d for c in all_cells for d in c.runs.values()])
+    rows = [
+        {
+            "level": c.level,
+            "system": c.system,
+            "seed": seed,
+            "run": digest[:12],
+            "status": known[digest].status if digest in known else "missing",
+        }
+        for c in all_cells
+        for seed, digest in c.runs.items()
+    ]
+    print_rows(
+        console, rows, Format.table, {k: k for k in rows[0]}, f"{study.name} ({study.profile})"
+    )
+
+
+@study_app.command("run")
+def study_run(
+    file: StudyFile,
+    profile: StudyProfile = None,
+    db: DbOption = None,
+    wait: Annotated[
+        bool, typer.Option(help="Run a local worker until the queue is empty.")
+    ] = False,
+    slots: Annotated[int, typer.Option(help="Worker slots with --wait.")] = 1,
+) -> None:
+    """Queue the study's runs (and with --wait, run them here)."""
+    from claimlab.runs.progress import run_worker
+    from claimlab.studies import enqueue_study
+
+    settings, study = _settings(db), _study(file, profile)
+    new, old = enqueue_study(settings, study)
+    console.print(f"{study.name}: {new} run(s) queued, {old} already known")
+    if wait:
+        run_worker(settings, slots, "local", True, 30.0, 2.0, console)
+
+
+@study_app.command("show")
+def study_show(file: StudyFile, profile: StudyProfile = None, db: DbOption = None) -> None:
+    """Print mean ± 95% CI per level and system, write the plot and its data, answer in words."""
+    from claimlab.studies import answer, matching_reports, table, write_outputs
+
+    settings, study = _settings(db), _study(file, profile)
+    rows = table(settings, study)
+    print_rows(
+        console,
+        [
+            {
+                "level": r.level,
+                "system": r.system,
+                "pair": r.pair,
+                "n": r.n,
+                "mean": r.mean,
+                "95% CI": f"[{r.ci_low:.3f}, {r.ci_high:.3f}]" if r.ci_low is not None else "",
+                "pending": r.pending,
+            }
+            for r in rows
+        ],
+        Format.table,
+        {k: k for k in ("level", "system", "pair", "n", "mean", "95% CI", "pending")},
+        f"{study.name}: {study.question}",
+    )
+    paths = write_outputs(settings, study, rows)
+    console.print(answer(study, rows), highlight=False)
+    asked_by = matching_reports(settings, study)
+    if asked_by:
+        console.print("asked by: " + "; ".join(asked_by), highlight=False)
+    console.print(f"plot: {paths['png']}  data: {paths['csv']}", highlight=False)
 
 
 def main() -> None:
