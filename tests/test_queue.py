@@ -161,3 +161,21 @@ def test_cancel_queued_and_running(settings, fake_recipe):
     assert job.state == "cancelled" and job.step < 200
     assert "=== job" in jobs.job_log(job)
     assert jobs.cancel_job(settings, 9999) is None
+
+
+def test_ray_executor_runs_jobs_through_the_same_path(settings, fake_recipe):
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    try:
+        jobs.enqueue_runs(settings, [request(1, steps=3), request(2, 1, behaviour="fail")])
+        opts = WorkerOptions(
+            slots=2, executor="ray", until_empty=True, lease_s=30, heartbeat_s=0.2, poll_s=0.1
+        )
+        stats = Worker(settings, opts).run()
+    finally:
+        ray.shutdown()
+    assert (stats.succeeded, stats.failed) == (1, 1)
+    ok = next(j for j in jobs.list_jobs(settings) if j.run.seed == 1)
+    assert ok.state == "succeeded" and ok.step == 3 and ok.run.metrics == {"score": 0.51}
+    bad = next(j for j in jobs.list_jobs(settings) if j.run.seed == 2)
+    assert "the recipe broke on purpose" in bad.error
