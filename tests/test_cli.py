@@ -73,7 +73,7 @@ def test_ingest_exit_code_when_a_file_fails(db_url, tmp_path):
         db_url,
         code=1,
     )
-    assert "not a review" in result.output and "1 of 2 file(s) failed" in result.output
+    assert "not a review" in result.output and "1 item(s) failed" in result.output
     claims = json.loads(run("claims", "list", "-f", "json", "--db", db_url).stdout)
     assert len(claims) == 9
 

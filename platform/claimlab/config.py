@@ -24,6 +24,8 @@ class Settings:
     """Base URL PDFs are fetched from (CLAIMLAB_ARXIV_PDF_BASE)."""
     ui_readonly: bool = False
     """Hide and refuse every write in the app (CLAIMLAB_UI_READONLY=1)."""
+    arxiv_delay: float = 3.0
+    """Seconds between arXiv requests, the API's polite delay (CLAIMLAB_ARXIV_DELAY)."""
     mini_data: Path | None = None
     """The minibench data set (CLAIMLAB_MINI_DATA); default: home/data/minibench."""
 
@@ -40,6 +42,8 @@ class Settings:
         ):
             if env.get(var):
                 settings = replace(settings, **{field: env[var]})
+        if env.get("CLAIMLAB_ARXIV_DELAY"):
+            settings = replace(settings, arxiv_delay=float(env["CLAIMLAB_ARXIV_DELAY"]))
         readonly = env.get("CLAIMLAB_UI_READONLY", "").strip().lower() in _TRUE
         mini = Path(env["CLAIMLAB_MINI_DATA"]).resolve() if env.get("CLAIMLAB_MINI_DATA") else None
         return replace(settings, ui_readonly=readonly, mini_data=mini)

@@ -60,7 +60,7 @@ _CUES: list[tuple[str, str, str | None]] = [
     (r"(?:is|are) not as good as|falls? behind|lags? behind|underperforms?|worse than", "<", None),
     (r"lower than", "<", None),
     (r"outperform(?:s|ed)?|better than|exceeds?|surpass(?:es|ed)?|higher than", ">", None),
-    (r"improves?|improved|boosts?|works? better|performs? better", ">", None),
+    (r"improves?|improved|boosts?|raises?|helps?|beats?|works? better|performs? better", ">", None),
 ]
 _QUALIFIER_WORDS = [
     (r"by a large margin|substantially|considerably|much (?:higher|better)", "large margin"),
@@ -214,24 +214,33 @@ class SpecParser:
         return ParsedSpec(kind, predicates)
 
     def _recipe(self, text: str) -> str | None:
-        """The recipe whose distinctive systems, tasks and settings the text names most."""
-        scores = {}
-        for recipe, kinds in self.patterns.items():
-            names = {
-                (kind, m.name)
+        """The recipe whose distinctive names the text mentions most.
+
+        A mention is distinctive when no other recipe's names cover the same words
+        ("zero-shot" is a WEAM setting and a retrieval system, so it decides nothing).
+        """
+        found = {
+            recipe: [
+                (kind, m)
                 for kind in ("systems", "tasks", "settings", "metrics", "parameters")
                 for m in _find(text, kinds[kind])
-            }
-            others = {
-                (kind, n)
-                for r, t in self.caps.items()
-                if r != recipe
-                for kind in ("systems", "tasks", "settings", "metrics")
-                for n in t[kind]
-            }
-            distinct = names - others
-            scores[recipe] = sum(0.3 if k == "settings" else 1.0 for k, _ in distinct)
-            scores[recipe] += 0.1 * len(names)
+            ]
+            for recipe, kinds in self.patterns.items()
+        }
+        scores = {}
+        for recipe, mentions in found.items():
+            others = [m for r, ms in found.items() if r != recipe for _, m in ms]
+            distinct = [
+                (kind, m)
+                for kind, m in mentions
+                if not any(o.start < m.end and m.start < o.end for o in others)
+            ]
+            # Longer names weigh more: "masking probability" says more than "steps".
+            scores[recipe] = sum(
+                (0.3 if k == "settings" else 1.0) * max(1.0, (m.end - m.start) / 8)
+                for k, m in distinct
+            )
+            scores[recipe] += 0.1 * len(mentions)
         best = max(scores, key=scores.get) if scores else None
         return best if best and scores[best] >= 1 else None
 
@@ -264,7 +273,7 @@ class SpecParser:
             if not num:
                 continue
             scale = self.caps[recipe]["metrics"][m.name].get("details", {}).get("paper_scale", 1)
-            settings = _find(text[: m.start], self.patterns[recipe]["settings"])
+            settings = _find(text, self.patterns[recipe]["settings"])
             out.append(
                 {
                     "kind": "value",
@@ -272,7 +281,7 @@ class SpecParser:
                     "lhs": BASELINE[recipe],
                     "metric": m.name,
                     "task": DEFAULT_TASK[recipe],
-                    "setting": settings[-1].name if settings else None,
+                    "setting": settings[0].name if settings else None,
                     "value": float(num.group(1)) / scale,
                 }
             )

@@ -1,0 +1,188 @@
+"""Papers end to end: arXiv ingestion into the store, passages, grounding, saved searches."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pymupdf
+import pytest
+from support.arxiv_server import ArxivStub
+from typer.testing import CliRunner
+
+from claimlab import services
+from claimlab.cli import app
+from claimlab.evidence import ground_claims
+from claimlab.ingest import watch
+from claimlab.papers import get_paper, ingest_arxiv, ingest_pdf, list_papers
+from claimlab.reproduce import compute_verdicts, set_spec
+from conftest import EXAMPLE_REPORTS
+
+FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
+LEFT = [
+    "Word-exchange alignment pre-training swaps the representations of aligned words.",
+    "The learning rate is set to 5e-5, the batch size to 32, and the maximum sequence length "
+    "to 128 tokens during continued pre-training.",
+]
+RIGHT = ["The masking probability is set to 0.3 during the pre-training steps."]
+
+
+def two_column_pdf() -> bytes:
+    """A two-page, two-column paper whose text the demo reviews quote."""
+    doc = pymupdf.open()
+    for page_no in range(2):
+        page = doc.new_page()
+        page.insert_text((72, 60), f"{page_no + 1} Method", fontsize=14)
+        left = " ".join(LEFT) if page_no == 0 else "Filler text about data sets and splits."
+        right = " ".join(RIGHT) if page_no == 1 else "More filler about the evaluation."
+        page.insert_textbox(pymupdf.Rect(72, 90, 290, 700), left, fontsize=10)
+        page.insert_textbox(pymupdf.Rect(310, 90, 530, 700), right, fontsize=10)
+    return doc.tobytes()
+
+
+@pytest.fixture
+def stub():
+    server = ArxivStub()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def env(settings, stub):
+    """Settings pointed at the stub, with the demo reviews ingested."""
+    services.ingest_reports(settings, [EXAMPLE_REPORTS])
+    return replace(
+        settings,
+        arxiv_api_url=f"{stub.base}/api/query",
+        arxiv_pdf_base=f"{stub.base}/pdf/",
+        arxiv_delay=0.0,
+    )
+
+
+def feed(name: str):
+    return 200, {"Content-Type": "application/atom+xml"}, (FEEDS / name).read_bytes()
+
+
+def pdf(data: bytes):
+    return 200, {"Content-Type": "application/pdf"}, data
+
+
+def test_ingest_ground_and_judge_a_hyperparameter(env, stub):
+    stub.script("/api/query", feed("id_list_2106.01732v2.xml"))
+    stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
+    (result,) = ingest_arxiv(env, ["2106.01732v2"])
+    assert result.status == "added"
+    paper = get_paper(env, "2106.01732v2")
+    assert paper.pdf_status == "ok" and paper.pages == 2
+    texts = [p.text for p in paper.passages]
+    first_left = next(i for i, t in enumerate(texts) if t.startswith("Word-exchange"))
+    first_right = next(i for i, t in enumerate(texts) if t.startswith("More filler"))
+    assert first_left < first_right  # column by column
+    assert (Path(env.home) / "papers" / "2106.01732v2.pdf").exists()
+
+    again = ingest_arxiv(env, ["2106.01732v2"])
+    assert again[0].status == "unchanged" and len(stub.seen) == 3  # no second PDF download
+
+    counts = ground_claims(env)
+    assert counts["found"] >= 2
+    claims = services.list_claims(env)
+    cut = next(
+        c for c in claims if c.text.startswith("The learning rate is set to 5e-5, the batch")
+    )
+    detail = services.get_claim(env, cut.id)
+    assert detail.completed_text.endswith("during continued pre-training.")
+    assert detail.evidence[0].page == 1 and detail.evidence[0].paper == "2106.01732v2"
+    mask = next(c for c in claims if c.text.startswith("The masking probability"))
+    assert services.get_claim(env, mask.id).evidence[0].page == 2
+
+    spec = [{"kind": "hyperparameter", "recipe": "weam", "parameter": "mask_prob", "value": 0.3}]
+    set_spec(env, mask.id, spec)
+    compute_verdicts(env, "smoke", [mask.id])
+    verdict = services.get_claim(env, mask.id).verdicts[0]
+    assert verdict["state"] == "supported"
+    assert verdict["predicates"][0]["measured"]["source"] == 0.3
+
+
+def test_broken_pdf_is_recorded_and_the_next_paper_goes_on(env, stub):
+    stub.script("/api/query", feed("id_list_two.xml"))
+    stub.script("/pdf/2106.01732v2", (500, {}, b"down"))
+    stub.script("/pdf/2305.05295v2", pdf(b"<html>not a pdf</html>"))
+    results = ingest_arxiv(replace(env, arxiv_delay=0.0), ["2106.01732v2", "2305.05295v2"])
+    assert {r.status for r in results} == {"pdf-failed"}
+    papers = {p.key: p for p in list_papers(env)}
+    assert papers["2106.01732v2"].pdf_status == "failed"
+    assert "HTTP 500" in papers["2106.01732v2"].pdf_error
+    assert "not_pdf" in papers["2305.05295v2"].pdf_error
+    assert papers["2305.05295v2"].title.startswith("Boosting Zero-shot")
+    assert not list((Path(env.home) / "papers").glob("*.part"))
+
+
+def test_local_pdf_and_refused_ids(env, tmp_path):
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(two_column_pdf())
+    result = ingest_pdf(env, path, "2106.01732v2", title="WEAM")
+    assert result.status == "added"
+    assert ingest_pdf(env, path, "2106.01732v2").status == "unchanged"
+    bad = ingest_pdf(env, path, "../../etc/passwd")
+    assert bad.status == "failed" and "arXiv id" in bad.error
+    assert sorted(p.name for p in (Path(env.home) / "papers").iterdir()) == ["2106.01732v2.pdf"]
+
+
+def test_cli_papers_show_json(env, stub):
+    stub.script("/api/query", feed("id_list_2106.01732v2.xml"))
+    stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
+    runner = CliRunner()
+    envvars = {
+        "CLAIMLAB_HOME": str(env.home),
+        "CLAIMLAB_ARXIV_API_URL": env.arxiv_api_url,
+        "CLAIMLAB_ARXIV_PDF_BASE": env.arxiv_pdf_base,
+        "CLAIMLAB_ARXIV_DELAY": "0",
+    }
+    db = ["--db", env.database_url]
+    out = runner.invoke(app, ["ingest", "arxiv", "2106.01732v2", *db], env=envvars)
+    assert out.exit_code == 0, out.output
+    shown = json.loads(
+        runner.invoke(app, ["papers", "show", "2106.01732", "-f", "json", *db]).stdout
+    )
+    assert set(shown) >= {"id", "version", "title", "pages", "pdf_status", "pdf_error", "passages"}
+    assert shown["version"] == 2 and shown["pdf_status"] == "ok"
+    assert set(shown["passages"][0]) == {"page", "kind", "section", "bbox", "text"}
+    assert runner.invoke(app, ["ground", *db]).exit_code == 0
+    claim_text = runner.invoke(app, ["claims", "show", "1", *db]).stdout
+    assert "evidence:" in claim_text or "spec" in claim_text
+
+
+def test_watch_pass_resumes_without_duplicates(env, stub, monkeypatch):
+    stub.script("/api/query", feed("search_since.xml"))
+    stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
+    stub.script("/pdf/2305.05295v2", pdf(two_column_pdf()))
+    watch.add(env, "cross-lingual transfer", "cs.CL", 10)
+    assert watch.add(env, "cross-lingual transfer", "cs.CL", 10)[1] is False
+
+    real = watch.ingest_meta
+    calls = []
+
+    def dies_on_second(settings, meta):
+        calls.append(str(meta.id))
+        if len(calls) == 2:
+            raise RuntimeError("killed mid-pass")
+        return real(settings, meta)
+
+    monkeypatch.setattr(watch, "ingest_meta", dies_on_second)
+    (first,) = watch.run_pass(env)
+    assert first.error and first.new_papers == 1
+    (search,) = watch.list_all(env)
+    assert search.watermark.isoformat().startswith("2021-06-03T10:19:25")
+
+    monkeypatch.setattr(watch, "ingest_meta", real)
+    (second,) = watch.run_pass(env)
+    assert second.error is None and second.new_papers == 1
+    assert sorted(p.key for p in list_papers(env)) == ["2106.01732v2", "2305.05295v2"]
+    (third,) = watch.run_pass(env)
+    assert third.new_papers == 0
+    assert watch.parse_every("6h") == 21600 and watch.parse_every("30m") == 1800
