@@ -130,9 +130,9 @@ def _raw(s: Study, system: str, level: Any, seed: int, settings: Settings | None
     if s.factor != "system":
         raw[s.factor] = level
     if settings is not None:
-        if s.profile == "mini":
-            raw["data_dir"] = str(settings.mini_data_dir)
         raw["cache_dir"] = str(settings.home / "cache")
+    if s.profile == "mini":  # where the data lives is not part of the run's identity
+        raw["data_dir"] = str(settings.mini_data_dir) if settings else "minibench"
     return raw
 
 

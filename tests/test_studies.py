@@ -1,0 +1,138 @@
+"""Study files: validation, run sharing with claims, the table, plot and answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimlab.runs.jobs import enqueue_runs
+from claimlab.runs.plan import Planner
+from claimlab.store import queue
+from claimlab.studies import (
+    StudyError,
+    answer,
+    cells,
+    enqueue_study,
+    load_study,
+    table,
+    write_outputs,
+)
+
+STUDY = """
+question: Does a higher code-switching probability help cross-lingual re-ranking?
+recipe: codeswitch
+systems: [bl-cs, ml-cs]
+factor: switch_prob
+levels: [0.25, 0.5]
+task: passage-reranking
+setting: clir
+metric: mrr@10
+pairs: [en-de]
+profile: smoke
+seeds: 3
+profiles:
+  mini: {seeds: 2, levels: [0.25, 0.5, 1.0]}
+"""
+
+
+@pytest.fixture
+def study_file(tmp_path):
+    path = tmp_path / "cs_prob.yaml"
+    path.write_text(STUDY)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("recipe: codeswitch", "recipe: nope"), "recipe 'nope'"),
+        (("systems: [bl-cs, ml-cs]", "systems: [bl-cs, gpt]"), "unknown system 'gpt'"),
+        (("levels: [0.25, 0.5]", "levels: []"), "levels must be a non-empty list"),
+        (("metric: mrr@10", "metric: bleu"), "unknown metric 'bleu'"),
+        (("factor: switch_prob", "factor: warp_drive"), "refuses the factor 'warp_drive'"),
+        (("seeds: 3", "seeds: 3\ncolour: red"), "unknown field(s): colour"),
+        (("question: Does", "quest: Does"), "missing field(s): question"),
+    ],
+)
+def test_bad_study_files_name_the_problem(tmp_path, change, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(STUDY.replace(*change))
+    with pytest.raises(StudyError) as info:
+        load_study(path)
+    assert str(info.value).startswith(str(path)) and message in str(info.value)
+
+
+def test_profile_overrides(study_file):
+    mini = load_study(study_file, "mini")
+    assert (mini.profile, mini.seeds, mini.levels) == ("mini", 2, [0.25, 0.5, 1.0])
+
+
+def test_study_runs_are_shared_with_claim_runs(settings, study_file):
+    study = load_study(study_file)
+    planner = Planner("smoke", 3, settings.mini_data_dir, settings.home / "cache")
+    planner.plan(
+        [
+            {
+                "kind": "comparison",
+                "recipe": "codeswitch",
+                "lhs": "bl-cs",
+                "rhs": "zero-shot",
+                "op": ">",
+                "metric": "mrr@10",
+                "task": "passage-reranking",
+                "setting": "clir",
+            }
+        ]
+    )
+    claim_runs = set(planner.runs)
+    default_level = next(
+        c for c in cells(settings, study) if c.level == 0.5 and c.system == "bl-cs"
+    )
+    assert set(default_level.runs.values()) <= claim_runs  # p = 0.5 is the recipe default
+    new, known = enqueue_study(settings, study)
+    assert (new, known) == (12, 0)
+    assert enqueue_study(settings, study) == (0, 12)
+
+
+def _finish(settings, digest, value):
+    job = queue.claim(settings.database_url, "test", 60)
+    assert job.config_hash == digest
+    queue.finish(
+        settings.database_url,
+        job.job_id,
+        "test",
+        ok=True,
+        metrics={"clir/en-de/mrr@10": value},
+        provenance={},
+    )
+
+
+def test_table_plot_and_answer(settings, study_file):
+    study = load_study(study_file)
+    enqueue_study(settings, study)
+    scores = {
+        (0.25, "bl-cs"): [0.30, 0.31, 0.32],
+        (0.5, "bl-cs"): [0.40, 0.41, 0.42],
+        (0.25, "ml-cs"): [0.33, 0.35, 0.31],
+        (0.5, "ml-cs"): [0.34, 0.36, 0.35],
+    }
+    for cell in cells(settings, study):
+        for seed, digest in cell.runs.items():
+            _finish(settings, digest, scores[(cell.level, cell.system)][seed - 1])
+    rows = table(settings, study)
+    best = next(r for r in rows if r.level == 0.5 and r.system == "bl-cs")
+    assert best.n == 3 and best.mean == pytest.approx(0.41)
+    assert best.ci_low == pytest.approx(0.41 - 4.303 * 0.01 / 3**0.5, abs=1e-3)
+    text = answer(study, rows)
+    assert "smoke profile" in text and "bl-cs at switch_prob=0.5" in text
+    assert "do not overlap" in text
+    paths = write_outputs(settings, study, rows)
+    assert paths["png"].read_bytes()[:4] == b"\x89PNG"
+    assert "0.41" in paths["csv"].read_text()
+
+
+def test_pending_runs_give_no_answer(settings, study_file):
+    study = load_study(study_file)
+    enqueue_runs(settings, [])
+    rows = table(settings, study)
+    assert all(r.n == 0 and r.pending == 3 for r in rows)
+    assert "not enough finished runs" in answer(study, rows)
