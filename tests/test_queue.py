@@ -179,3 +179,21 @@ def test_ray_executor_runs_jobs_through_the_same_path(settings, fake_recipe):
     assert ok.state == "succeeded" and ok.step == 3 and ok.run.metrics == {"score": 0.51}
     bad = next(j for j in jobs.list_jobs(settings) if j.run.seed == 2)
     assert "the recipe broke on purpose" in bad.error
+
+
+def test_import_finished_runs_from_their_workdirs(settings, tmp_path):
+    req = request(5)
+    jobs.enqueue_runs(settings, [req])
+    done = tmp_path / "elsewhere" / "run1"
+    done.mkdir(parents=True)
+    prov = {"config": req.config, "config_hash": req.config_hash, "device": "cuda:0"}
+    (done / "result.json").write_text(json.dumps({"metrics": {"score": 0.9}, "provenance": prov}))
+    (tmp_path / "elsewhere" / "broken").mkdir()
+    (tmp_path / "elsewhere" / "broken" / "result.json").write_text("{not json")
+    outcomes = dict(jobs.import_results(settings, [done, tmp_path / "elsewhere" / "broken"]))
+    assert outcomes[str(done)] == "imported" and outcomes[
+        str(tmp_path / "elsewhere" / "broken")
+    ].startswith("skipped")
+    (job,) = jobs.list_jobs(settings)
+    assert job.state == "succeeded" and job.run.metrics == {"score": 0.9}
+    assert jobs.import_results(settings, [done]) == [(str(done), "unchanged")]

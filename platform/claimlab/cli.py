@@ -553,6 +553,19 @@ def worker(
     )
 
 
+@jobs_app.command("import")
+def jobs_import(
+    workdirs: Annotated[list[Path], typer.Argument(help="Run folders holding result.json.")],
+    db: DbOption = None,
+) -> None:
+    """Record runs finished elsewhere (e.g. on a GPU machine) by their result.json."""
+    from claimlab.runs import jobs
+
+    found = [p.parent for w in workdirs for p in sorted(w.rglob("result.json"))]
+    for workdir, outcome in jobs.import_results(_settings(db), found):
+        console.print(f"{outcome:10} {workdir}", highlight=False)
+
+
 @jobs_app.command("list")
 def jobs_list(
     db: DbOption = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +21,27 @@ def enqueue_runs(
     """Make sure each run exists, queueing the new ones, in one transaction."""
     with session_scope(settings.database_url, immediate=True) as session:
         return [queue.enqueue(session, req) for req in requests]
+
+
+def import_results(settings: Settings, workdirs: Iterable[Path]) -> list[tuple[str, str]]:
+    """Import finished runs from their workdirs (result.json); returns (dir, outcome) pairs."""
+    require_writable(settings)
+    out = []
+    for workdir in workdirs:
+        try:
+            result = json.loads((workdir / "result.json").read_text())
+            prov = result["provenance"]
+            config, digest = prov["config"], prov["config_hash"]
+            req = queue.RunRequest(
+                config["recipe"], config["profile"], int(config["seed"]), config, digest
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            out.append((str(workdir), f"skipped: no usable result.json ({exc})"))
+            continue
+        with session_scope(settings.database_url, immediate=True) as session:
+            outcome = queue.import_run(session, req, result["metrics"], prov, str(workdir))
+        out.append((str(workdir), outcome))
+    return out
 
 
 def existing_runs(settings: Settings, hashes: list[str]) -> dict[str, RunView]:

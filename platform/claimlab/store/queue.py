@@ -74,6 +74,35 @@ def enqueue(session: Session, req: RunRequest) -> tuple[int, bool]:
     return run.id, True
 
 
+def import_run(
+    session: Session,
+    req: RunRequest,
+    metrics: dict[str, Any],
+    provenance: dict[str, Any],
+    workdir: str,
+) -> str:
+    """Record a run finished outside the queue (another machine, a manual run)."""
+    run = session.scalar(select(Run).where(Run.config_hash == req.config_hash))
+    if run is not None and run.status == "succeeded":
+        return "unchanged"
+    if run is None:
+        run = Run(
+            config_hash=req.config_hash,
+            recipe=req.recipe,
+            profile=req.profile,
+            seed=req.seed,
+            config=req.config,
+        )
+        session.add(run)
+    run.status, run.metrics, run.provenance, run.workdir = "succeeded", metrics, provenance, workdir
+    run.finished_at = _now()
+    session.flush()
+    for job in session.scalars(select(Job).where(Job.run_id == run.id, Job.state.in_(ACTIVE))):
+        if job.state == "queued":
+            _end(job, run, "succeeded", None)
+    return "imported"
+
+
 def claim(url: str, owner: str, lease_s: float) -> ClaimedJob | None:
     """Take the next queued job (or one whose lease expired) for `owner`, or None."""
     while True:
