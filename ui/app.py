@@ -2,15 +2,33 @@
 
 from pathlib import Path
 
+import appdata
 import streamlit as st
+
+from claimlab import views
 
 PAGES = Path(__file__).parent / "app_pages"
 
 st.set_page_config(page_title="claimlab", page_icon="🔎", layout="wide")
 navigation = st.navigation(
-    [
-        st.Page(PAGES / "claims.py", title="Claims", icon="📋", default=True),
-        st.Page(PAGES / "reports.py", title="Reports", icon="📄"),
-    ]
+    {
+        "Browse": [
+            st.Page(PAGES / "claims.py", title="Claims", icon=":material/checklist:", default=True),
+            st.Page(PAGES / "papers.py", title="Papers", icon=":material/library_books:"),
+            st.Page(PAGES / "reports.py", title="Reports", icon=":material/description:"),
+            st.Page(PAGES / "jobs.py", title="Jobs", icon=":material/pending_actions:"),
+        ],
+        "Detail": [
+            st.Page(PAGES / "claim.py", title="Claim", icon=":material/fact_check:"),
+            st.Page(PAGES / "paper.py", title="Paper", icon=":material/article:"),
+        ],
+    }
 )
+settings = appdata.settings()
+with st.sidebar:
+    if settings.ui_readonly:
+        st.info("🔒 Read-only instance: nothing can be changed from here.")
+    st.caption(f"Database: `{views.database_label(settings)}`")
+    if st.button("Reload data", help="Forget cached reads and read the database again."):
+        appdata.clear()
 navigation.run()

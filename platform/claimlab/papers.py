@@ -174,6 +174,7 @@ def get_paper(settings: Settings, key: str) -> PaperView | None:
 
 def paper_claims(settings: Settings, paper_id: int) -> list[ClaimView]:
     """Claims made by the reports that cite this paper."""
+    services.ensure_ready(settings)
     with session_scope(settings.database_url) as session:
         ids = session.scalars(
             select(ClaimMention.claim_id)

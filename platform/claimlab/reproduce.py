@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from claimlab import services
@@ -71,9 +71,13 @@ def plan_claims(
         if missing:
             raise KeyError(f"no claim with id {', '.join(map(str, sorted(missing)))}")
     if any(r.spec_status == "unparsed" for r in rows):
-        parse_specs(settings, [r.id for r in rows if r.spec_status == "unparsed"])
-        with session_scope(settings.database_url) as session:
-            rows = store_specs.claim_specs(session, [r.id for r in rows])
+        if settings.ui_readonly:  # read in memory, write nothing
+            parser = SpecParser(recipes.capabilities())
+            rows = [_parsed_row(r, parser) if r.spec_status == "unparsed" else r for r in rows]
+        else:
+            parse_specs(settings, [r.id for r in rows if r.spec_status == "unparsed"])
+            with session_scope(settings.database_url) as session:
+                rows = store_specs.claim_specs(session, [r.id for r in rows])
     planner = Planner(profile, seeds, settings.mini_data_dir, settings.home / "cache")
     plans = [
         ClaimPlan(r.id, r.text, r.spec_status, planner.plan(r.spec or []))
@@ -81,6 +85,11 @@ def plan_claims(
         if r.spec_status in ("parsed", "manual") and r.spec
     ]
     return plans, planner.runs
+
+
+def _parsed_row(row: store_specs.SpecRow, parser: SpecParser) -> store_specs.SpecRow:
+    parsed = parser.parse(row.text, row.truncated)
+    return replace(row, kind=parsed.kind, spec=parsed.predicates, spec_status=parsed.status)
 
 
 def reproduce(

@@ -1,35 +1,105 @@
-"""Claims page: one row per canonical claim."""
+"""Claims page: one row per canonical claim, filters, search and sort; a row opens its page."""
 
+import appdata
+import appwidgets
 import streamlit as st
 
 from claimlab import views
-from claimlab.config import Settings
-from claimlab.services import NotReadyError
 
 st.title("Claims")
-try:
-    frame = st.cache_data(ttl=30, show_spinner=False)(views.claims_frame)(Settings.from_env())
-except NotReadyError as exc:
-    st.error(str(exc))
-    st.stop()
+settings = appdata.settings()
+frame = appwidgets.load(appdata.claims_frame, settings)
 
 if frame.empty:
+    upload = "" if settings.ui_readonly else " (or upload one on the Reports page)"
     st.info(
-        "No claims yet. Ingest review files with `claimlab ingest report examples/reports` "
-        "and reload this page."
+        "No claims yet. Ingest review files with `claimlab ingest report examples/reports`"
+        f"{upload} and reload this page."
     )
     st.stop()
 
-query = st.text_input("Search claims", placeholder="e.g. translate-train")
-if query:
-    frame = frame[frame["claim"].str.contains(query, case=False, regex=False)]
-st.caption(f"{len(frame)} claim(s)")
-st.dataframe(
-    frame,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "claim": st.column_config.TextColumn(width="large"),
-        "confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
+FILTERS = (
+    "search",
+    "sort",
+    "descending",
+    "f_reports",
+    "f_papers",
+    "f_states",
+    "f_profile",
+    "f_kinds",
+)
+options = views.filter_options(frame)
+appwidgets.keep(
+    FILTERS,
+    {
+        "f_reports": options["reports"],
+        "f_papers": options["papers"],
+        "f_states": options["states"],
+        "f_kinds": options["kinds"],
     },
 )
+search_col, sort_col, order_col = st.columns([4, 2, 1], vertical_alignment="bottom")
+search = search_col.text_input("Search claims", placeholder="e.g. translate-train", key="search")
+sort = sort_col.selectbox("Sort by", list(views.SORTS), key="sort")
+descending = order_col.toggle("Descending", key="descending")
+report_col, paper_col, state_col, profile_col, kind_col = st.columns([3, 2, 2, 1, 2])
+reports = report_col.multiselect("Report", options["reports"], key="f_reports")
+paper_keys = paper_col.multiselect("Paper", options["papers"], key="f_papers")
+states = state_col.multiselect("Verdict", options["states"], key="f_states")
+profile = profile_col.selectbox("at profile", ["any", *views.PROFILES], key="f_profile")
+kinds = kind_col.multiselect("Kind", options["kinds"], key="f_kinds")
+
+appwidgets.remember(FILTERS)
+shown = views.filter_claims(
+    frame,
+    views.ClaimFilter(
+        search=search,
+        reports=tuple(reports),
+        papers=tuple(paper_keys),
+        states=tuple(states),
+        kinds=tuple(kinds),
+        profile=None if profile == "any" else profile,
+        sort=sort,
+        descending=descending,
+    ),
+)
+verdicts = int((frame["_rank"] < len(views.STATES)).sum())
+st.caption(
+    f"{len(shown)} of {len(frame)} claim(s) · {verdicts} with a verdict · "
+    "select a row to open the claim"
+)
+if not verdicts:
+    st.caption(
+        "No verdicts yet: `claimlab reproduce --all --profile mini`, then `claimlab worker`, "
+        "then `claimlab verdicts compute --profile mini`."
+    )
+event = st.dataframe(
+    shown[views.CLAIM_COLUMNS],
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * max(len(shown), 1), 640),
+    key="claims_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "id": st.column_config.NumberColumn(width=50),
+        "claim": st.column_config.TextColumn(width=420),
+        **{
+            p: st.column_config.TextColumn(f"verdict {p}", width=125, help=views.PROFILE_NOTES[p])
+            for p in views.PROFILES
+        },
+        "reports": st.column_config.NumberColumn(width=65, help="Reports that mention the claim"),
+        "✓": st.column_config.NumberColumn(width=40, help="Mentions marked verified"),
+        "×": st.column_config.NumberColumn(width=40, help="Mentions marked not verified"),
+        "confidence": st.column_config.ProgressColumn(
+            width=100, min_value=0.0, max_value=1.0, format="%.2f", help="Mean over mentions"
+        ),
+        "conf. range": st.column_config.TextColumn(width=85),
+        "grounding": st.column_config.TextColumn(
+            width=170, help="Best evidence passage: paper, page and grounding score"
+        ),
+        "claimed vs measured": st.column_config.TextColumn(width=380),
+        "cut off": st.column_config.CheckboxColumn(width=60, help="Cut off in every review"),
+    },
+)
+appwidgets.open_selected(event, shown, "id", "app_pages/claim.py", "id")

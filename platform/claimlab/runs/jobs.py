@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from claimlab.config import Settings
-from claimlab.services import require_writable
+from claimlab.services import ensure_ready, require_writable
 from claimlab.store import queue
 from claimlab.store.engine import session_scope
 from claimlab.store.entities import JobView, RunView
@@ -52,12 +52,14 @@ def existing_runs(settings: Settings, hashes: list[str]) -> dict[str, RunView]:
 
 def list_jobs(settings: Settings, states: tuple[str, ...] | None = None) -> list[JobView]:
     """Jobs, newest first, optionally only in `states`."""
+    ensure_ready(settings)
     with session_scope(settings.database_url) as session:
         return queue.list_jobs(session, states)
 
 
 def get_job(settings: Settings, job_id: int) -> JobView | None:
     """One job."""
+    ensure_ready(settings)
     with session_scope(settings.database_url) as session:
         return queue.get_job(session, job_id)
 
@@ -86,5 +88,6 @@ def retry_job(settings: Settings, job_id: int) -> str | None:
 
 def job_counts(settings: Settings) -> dict[str, int]:
     """Jobs per state."""
+    ensure_ready(settings)
     with session_scope(settings.database_url) as session:
         return queue.counts(session)

@@ -266,7 +266,23 @@ def evidence_for(
 ) -> dict[int, list[EvidenceView]]:
     """Evidence rows per claim (all claims when None), best first, with passage details."""
     query = (
-        select(Evidence, Passage, Paper)
+        select(
+            Evidence.claim_id,
+            Paper.arxiv_id,
+            Paper.version,
+            Paper.title,
+            Paper.pdf_path,
+            Passage.page,
+            Passage.x0,
+            Passage.y0,
+            Passage.x1,
+            Passage.y1,
+            Passage.section,
+            Passage.kind,
+            Passage.text,
+            Evidence.score,
+            Evidence.method,
+        )
         .join(Passage, Passage.id == Evidence.passage_id)
         .join(Paper, Paper.id == Passage.paper_id)
         .order_by(Evidence.claim_id, Evidence.rank)
@@ -277,19 +293,19 @@ def evidence_for(
         query = query.where(Evidence.rank == 1)
     rows = session.execute(query)
     out: dict[int, list[EvidenceView]] = defaultdict(list)
-    for ev, passage, paper in rows:
-        out[ev.claim_id].append(
+    for r in rows:
+        out[r.claim_id].append(
             EvidenceView(
-                paper=f"{paper.arxiv_id}v{paper.version}" if paper.version else paper.arxiv_id,
-                paper_title=paper.title,
-                pdf_path=paper.pdf_path,
-                page=passage.page,
-                bbox=(passage.x0, passage.y0, passage.x1, passage.y1),
-                section=passage.section,
-                kind=passage.kind,
-                text=passage.text,
-                score=ev.score,
-                method=ev.method,
+                paper=f"{r.arxiv_id}v{r.version}" if r.version else r.arxiv_id,
+                paper_title=r.title,
+                pdf_path=r.pdf_path,
+                page=r.page,
+                bbox=(r.x0, r.y0, r.x1, r.y1),
+                section=r.section,
+                kind=r.kind,
+                text=r.text,
+                score=r.score,
+                method=r.method,
             )
         )
     return out

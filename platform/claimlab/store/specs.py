@@ -78,11 +78,18 @@ def verdicts_for(
     session: Session, claim_ids: list[int] | None = None
 ) -> dict[int, list[dict[str, Any]]]:
     """Verdicts per claim (all claims when None), as plain dicts."""
-    query = select(Verdict).order_by(Verdict.claim_id, Verdict.profile)
+    query = select(
+        Verdict.claim_id,
+        Verdict.profile,
+        Verdict.state,
+        Verdict.rule,
+        Verdict.predicates,
+        Verdict.computed_at,
+    ).order_by(Verdict.claim_id, Verdict.profile)
     if claim_ids is not None:
         query = query.where(Verdict.claim_id.in_(claim_ids))
     out: dict[int, list[dict[str, Any]]] = {}
-    for v in session.scalars(query):
+    for v in session.execute(query):
         out.setdefault(v.claim_id, []).append(
             {
                 "profile": v.profile,
