@@ -136,3 +136,35 @@ def test_pending_runs_give_no_answer(settings, study_file):
     rows = table(settings, study)
     assert all(r.n == 0 and r.pending == 3 for r in rows)
     assert "not enough finished runs" in answer(study, rows)
+
+
+@pytest.mark.slow
+def test_shipped_study_runs_at_smoke(settings, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("recipe runs are exercised once, on SQLite")
+    from claimlab.runs.worker import Worker, WorkerOptions
+    from claimlab.services import ingest_reports
+    from claimlab.studies import matching_reports
+    from conftest import ROOT, SHARED_REPORTS
+
+    q2, q2_bitext = (
+        load_study(ROOT / "examples" / "studies" / name, "smoke")
+        for name in ("q2_alignment_level.yaml", "q2_alignment_level_bitext.yaml")
+    )
+    assert enqueue_study(settings, q2) == (2, 0)
+    assert enqueue_study(settings, q2_bitext) == (0, 2)  # the same runs, measured twice
+    opts = WorkerOptions(slots=2, until_empty=True, lease_s=120, heartbeat_s=1.0, poll_s=0.2)
+    assert Worker(settings, opts).run().succeeded == 2
+    for study in (q2, q2_bitext):
+        rows = table(settings, study)
+        assert {(r.level, r.pair) for r in rows if r.n == 1} == {
+            (level, pair) for level in ("word", "subword") for pair in ("de", "fr")
+        }
+        paths = write_outputs(settings, study, rows)
+        assert paths["png"].exists() and "smoke profile" in answer(study, rows)
+    if SHARED_REPORTS.is_dir():
+        ingest_reports(settings, [SHARED_REPORTS])
+        q3 = load_study(ROOT / "examples" / "studies" / "q3_corpus_size.yaml", "smoke")
+        assert matching_reports(settings, q3) == [
+            "Cross-lingual Alignment Quality in WEAM with Domain-Specific Bilingual Corpora"
+        ]

@@ -644,12 +644,13 @@ StudyFile = Annotated[Path, typer.Argument(help="Study YAML file.")]
 StudyProfile = Annotated[str | None, typer.Option(help="Profile (default: the file's).")]
 
 
-def _study(path: Path, profile: str | None):
+def _study(path: Path, profile: str | None, settings: Settings):
     from claimlab.studies import StudyError, load_study
 
     try:
+        services.ensure_ready(settings)
         return load_study(path, profile)
-    except StudyError as exc:
+    except (StudyError, services.NotReadyError) as exc:
         raise _fail(str(exc)) from None
 
 
@@ -659,7 +660,8 @@ def study_plan(file: StudyFile, profile: StudyProfile = None, db: DbOption = Non
     from claimlab.runs.jobs import existing_runs
     from claimlab.studies import cells
 
-    settings, study = _settings(db), _study(file, profile)
+    settings = _settings(db)
+    study = _study(file, profile, settings)
     all_cells = cells(settings, study)
     known = existing_runs(settings, [d for c in all_cells for d in c.runs.values()])
     rows = [
@@ -692,7 +694,8 @@ def study_run(
     from claimlab.runs.progress import run_worker
     from claimlab.studies import enqueue_study
 
-    settings, study = _settings(db), _study(file, profile)
+    settings = _settings(db)
+    study = _study(file, profile, settings)
     new, old = enqueue_study(settings, study)
     console.print(f"{study.name}: {new} run(s) queued, {old} already known")
     if wait:
@@ -704,7 +707,8 @@ def study_show(file: StudyFile, profile: StudyProfile = None, db: DbOption = Non
     """Print mean ± 95% CI per level and system, write the plot and its data, answer in words."""
     from claimlab.studies import answer, matching_reports, table, write_outputs
 
-    settings, study = _settings(db), _study(file, profile)
+    settings = _settings(db)
+    study = _study(file, profile, settings)
     rows = table(settings, study)
     print_rows(
         console,

@@ -148,6 +148,7 @@ class Cell:
 
 def cells(settings: Settings, study: Study) -> list[Cell]:
     """Every (level, system) with the config hash of each seed's run."""
+    services.ensure_ready(settings)
     out = []
     systems = [None] if study.factor == "system" else study.systems
     for level in study.levels:
