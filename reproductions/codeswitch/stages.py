@@ -1,0 +1,316 @@
+"""The stage graph of a codeswitch run: which models to train and which evaluations to run.
+
+Every stage is a StageSpec whose key hashes exactly what determines its output, so `plan` can
+print the whole graph (and which parts are already cached) without reading data beyond hashing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reproductions.codeswitch.config import CodeSwitchConfig, parse_setting
+from reproductions.codeswitch.mmarco import file_urls
+from reproductions.common.cache import StageSpec
+from reproductions.common.hashing import sha256_file, sha256_json
+from reproductions.common.tokenizer import TokenizerConfig
+
+SYNTHETIC_SEED = 0
+"""The smoke data set is fixed; run seeds vary training only."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One trained re-ranker: a training-data recipe and its query/document languages."""
+
+    system: str
+    """zero-shot | fine-tuning | bl-cs | ml-cs."""
+    qlang: str
+    dlang: str
+    """Languages the query and document sides are switched or translated towards (xx: mixed)."""
+
+    @property
+    def label(self) -> str:
+        """E.g. `bl-cs/en-de`."""
+        return f"{self.system}/{self.qlang}-{self.dlang}"
+
+
+ZERO_SHOT = Variant("zero-shot", "en", "en")
+
+
+def variant_for(system: str, qlang: str, dlang: str) -> Variant:
+    """The re-ranker a system uses for a (query, document) language pair."""
+    if system in ("zero-shot", "translate-test"):
+        return ZERO_SHOT
+    if system == "ml-cs":
+        return Variant("ml-cs", "xx", "xx")
+    if (qlang, dlang) == ("en", "en"):
+        return ZERO_SHOT
+    return Variant(system, qlang, dlang)
+
+
+def side_languages(cfg: CodeSwitchConfig, *sides: str) -> list[str]:
+    """Non-English languages the given sides involve (`xx` stands for every seen language)."""
+    others = [lang for lang in cfg.languages if lang != "en"]
+    needed: set[str] = set()
+    for side in sides:
+        needed |= set(others) if side == "xx" else ({side} - {"en"})
+    return sorted(needed)
+
+
+def lexicon_languages(cfg: CodeSwitchConfig, variants: list[Variant]) -> list[str]:
+    """Non-English languages whose `en-X` lexicon this run needs."""
+    needed: set[str] = set()
+    for v in variants:
+        if v.system in ("bl-cs", "ml-cs"):
+            needed |= set(side_languages(cfg, v.qlang, v.dlang))
+    if cfg.system == "translate-test":
+        for setting in cfg.settings:
+            needed |= set(side_languages(cfg, *parse_setting(setting, cfg.languages)[1:]))
+    return sorted(needed)
+
+
+def _fingerprint_dir(path: Path) -> str | None:
+    """Data hash of a local folder: its manifest.json if it has one, else every file."""
+    if not path.is_dir():
+        return None
+    if (path / "manifest.json").is_file():
+        return sha256_file(path / "manifest.json")
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    return sha256_json({p.relative_to(path).as_posix(): sha256_file(p) for p in files})
+
+
+class StageGraph:
+    """Builds the StageSpecs of one run from its config."""
+
+    def __init__(self, cfg: CodeSwitchConfig) -> None:
+        self.cfg = cfg
+        self.settings = [(s, *parse_setting(s, cfg.languages)) for s in cfg.settings]
+        variants = [variant_for(cfg.system, q, d) for _, _, q, d in self.settings]
+        if cfg.compare_to_zero_shot or cfg.system == "translate-test":
+            variants.append(ZERO_SHOT)
+        self.variants = list(dict.fromkeys(variants))
+        self.lexicon_langs = lexicon_languages(cfg, self.variants)
+        self.warnings: list[str] = []
+
+    # data -----------------------------------------------------------------------------------
+    def data_spec(self) -> StageSpec | None:
+        """Stage that materialises generated or downloaded data (None for a local folder)."""
+        cfg = self.cfg
+        if cfg.data_source == "synthetic":
+            return StageSpec("data", {"source": "synthetic", "seed": SYNTHETIC_SEED}, version=1)
+        if cfg.data_source == "mmarco":
+            params = {
+                "source": "mmarco",
+                "files": file_urls(cfg.languages, cfg.mmarco_revision),
+                "negatives": cfg.negatives,
+                "depth": cfg.eval_depth,
+                "max_train_queries": cfg.max_train_queries,
+                "max_eval_queries": cfg.max_eval_queries,
+            }
+            return StageSpec("data", params, label="data/mmarco")
+        return None
+
+    def data_hash(self) -> str | None:
+        """Hash identifying the data: the data stage key, or the local folder's fingerprint."""
+        spec = self.data_spec()
+        if spec is not None:
+            return spec.key
+        digest = _fingerprint_dir(Path(self.cfg.data_dir or ""))
+        if digest is None:
+            self.warnings.append(f"data_dir {self.cfg.data_dir} does not exist yet")
+        return digest
+
+    def lexicon_specs(self) -> dict[str, StageSpec]:
+        """Paper: one lexicon-induction stage per language (MUSE nearest neighbours)."""
+        cfg = self.cfg
+        if cfg.data_source != "mmarco" or cfg.lexicon_dir:
+            return {}
+        data = self.data_spec()
+        assert data is not None
+        return {
+            lang: StageSpec(
+                "lexicon",
+                {"method": "muse-nearest-neighbour", "language": lang,
+                 "embeddings": f"wiki.multi.{{en,{lang}}}.vec"},
+                upstream={"data": data.key},
+                label=f"lexicon/en-{lang}",
+            )
+            for lang in self.lexicon_langs
+        }  # fmt: skip
+
+    def lexicon_upstream(self, langs: list[str]) -> dict[str, str]:
+        """Induction stages of `langs` a stage depends on (paper profile only)."""
+        specs = self.lexicon_specs()
+        return {specs[lang].label: specs[lang].key for lang in langs if lang in specs}
+
+    def lexicon_hash(self, langs: list[str]) -> str | None:
+        """Hash of the `en-X` lexicons of `langs` (files, or their induction stages)."""
+        specs = self.lexicon_specs()
+        if specs:
+            return sha256_json({lang: specs[lang].key for lang in langs})
+        folder = self.lexicon_folder()
+        if folder is None:
+            return None
+        found = {}
+        for lang in langs:
+            path = folder / f"en-{lang}.txt"
+            found[lang] = sha256_file(path) if path.is_file() else None
+        return sha256_json(found)
+
+    def lexicon_folder(self) -> Path | None:
+        """Folder holding `en-X.txt` lexicons (None when they come from an induction stage)."""
+        if self.cfg.lexicon_dir:
+            return Path(self.cfg.lexicon_dir)
+        if self.cfg.data_source == "dir" and self.cfg.data_dir:
+            return Path(self.cfg.data_dir) / "lexicon"
+        return None
+
+    # model ----------------------------------------------------------------------------------
+    def tokenizer_spec(self) -> StageSpec | None:
+        """WordPiece trained on the training text (only for the tiny BERT)."""
+        cfg = self.cfg
+        if cfg.model_name_or_path:
+            return None
+        params = {
+            "tokenizer": TokenizerConfig(
+                vocab_size=cfg.vocab_size, max_length=cfg.max_length
+            ).to_dict(),
+            "languages": cfg.languages,
+        }
+        return StageSpec("tokenizer", params, data=self.data_hash(), label="tokenizer")
+
+    def pretrain_spec(self) -> StageSpec | None:
+        """MLM pre-training of the tiny BERT (mini), shared by every seed and system."""
+        cfg = self.cfg
+        tok = self.tokenizer_spec()
+        if tok is None or cfg.pretrain_steps <= 0:
+            return None
+        params = {
+            "model_size": cfg.model_size,
+            "steps": cfg.pretrain_steps,
+            "batch_size": cfg.pretrain_batch_size,
+            "learning_rate": cfg.pretrain_learning_rate,
+            "max_length": cfg.pretrain_max_length,
+            "mask_prob": cfg.mask_prob,
+            "seed": cfg.pretrain_seed,
+            "precision": cfg.precision,
+        }
+        return StageSpec(
+            "pretrain", params, upstream={"tokenizer": tok.key}, data=self.data_hash(),
+            label="pretrain/mlm",
+        )  # fmt: skip
+
+    def base_model(self) -> dict[str, Any]:
+        """Identity of the encoder the re-rankers start from."""
+        if self.cfg.model_name_or_path:
+            return {"model_name_or_path": self.cfg.model_name_or_path}
+        pre = self.pretrain_spec()
+        if pre is not None:
+            return {"pretrain": pre.key}
+        tok = self.tokenizer_spec()
+        assert tok is not None
+        return {"scratch": self.cfg.model_size, "tokenizer": tok.key}
+
+    # training and evaluation ----------------------------------------------------------------
+    def pairs_spec(self, variant: Variant) -> StageSpec:
+        """Training pairs of a variant (code-switched for bl-cs/ml-cs)."""
+        cfg = self.cfg
+        params: dict[str, Any] = {
+            "variant": variant.label,
+            "negatives": cfg.negatives,
+            "negative_depth": cfg.negative_depth,
+            "max_train_queries": cfg.max_train_queries,
+            "languages": cfg.languages,
+            "data_seed": cfg.data_seed,
+        }
+        upstream: dict[str, str] = {}
+        langs = side_languages(cfg, variant.qlang, variant.dlang)
+        if variant.system in ("bl-cs", "ml-cs"):
+            params.update(
+                switch_prob=cfg.switch_prob,
+                translation_choice=cfg.translation_choice,
+                multiword=cfg.multiword,
+                lexicons=self.lexicon_hash(langs),
+            )
+            upstream = self.lexicon_upstream(langs)
+        return StageSpec(
+            "pairs", params, upstream=upstream, data=self.data_hash(),
+            label=f"pairs/{variant.label}",
+        )  # fmt: skip
+
+    def ranker_spec(self, variant: Variant) -> StageSpec:
+        """A trained re-ranker."""
+        cfg = self.cfg
+        params = {
+            "seed": cfg.seed,
+            "base": self.base_model(),
+            "train_steps": cfg.train_steps,
+            "batch_size": cfg.batch_size,
+            "learning_rate": cfg.learning_rate,
+            "warmup_steps": cfg.warmup_steps,
+            "weight_decay": cfg.weight_decay,
+            "max_length": cfg.max_length,
+            "precision": cfg.precision,
+        }
+        upstream = {"pairs": self.pairs_spec(variant).key}
+        return StageSpec("ranker", params, upstream=upstream, label=f"ranker/{variant.label}")
+
+    def eval_spec(self, setting: str, system: str) -> StageSpec:
+        """Re-ranking of one setting by one system's model."""
+        cfg = self.cfg
+        _, kind, q, d = next(s for s in self.settings if s[0] == setting)
+        variant = variant_for(system, q, d)
+        langs = side_languages(cfg, q, d)
+        params = {
+            "setting": setting,
+            "translate_test": system == "translate-test",
+            "depth": cfg.eval_depth,
+            "first_stage": cfg.first_stage,
+            "max_eval_queries": cfg.max_eval_queries,
+            "mrr_k": cfg.mrr_k,
+            "max_length": cfg.max_length,
+            "data_seed": cfg.data_seed,
+            "languages": cfg.languages,
+            "lexicons": self.lexicon_hash(langs) if system == "translate-test" else None,
+        }
+        upstream = {"ranker": self.ranker_spec(variant).key}
+        if system == "translate-test":
+            upstream.update(self.lexicon_upstream(langs))
+        return StageSpec(
+            "rerank",
+            params,
+            upstream=upstream,
+            data=self.data_hash(),
+            label=f"rerank/{system}/{setting}",
+        )
+
+    def evaluations(self) -> list[tuple[str, str]]:
+        """(setting, system) pairs to evaluate: the run's system, plus zero-shot to compare."""
+        out = [(s, self.cfg.system) for s in self.cfg.settings]
+        if self.cfg.compare_to_zero_shot and self.cfg.system != "zero-shot":
+            out += [(s, "zero-shot") for s in self.cfg.settings]
+        return out
+
+    def all_specs(self) -> list[StageSpec]:
+        """Every stage in dependency order."""
+        specs: list[StageSpec] = []
+        data = self.data_spec()
+        if data is not None:
+            specs.append(data)
+        specs += self.lexicon_specs().values()
+        for spec in (self.tokenizer_spec(), self.pretrain_spec()):
+            if spec is not None:
+                specs.append(spec)
+        for v in self.variants:
+            specs += [self.pairs_spec(v), self.ranker_spec(v)]
+        specs += [self.eval_spec(s, system) for s, system in self.evaluations()]
+        return list({s.key: s for s in specs}.values())
+
+
+def pick(key: str, options: list[str]) -> str:
+    """Deterministic choice among `options` from a string key (MLIR language draws)."""
+    digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    return options[digest % len(options)]

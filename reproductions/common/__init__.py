@@ -1,0 +1,1 @@
+"""Shared building blocks for recipes: data hashing, stages, training loop, metrics, provenance."""

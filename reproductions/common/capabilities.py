@@ -1,0 +1,66 @@
+"""Capability tables: what a recipe can measure, in plain data claimlab can read.
+
+A table lists systems, tasks, settings, metrics and parameters, each with the aliases reviews use
+("BL-CS", "Translate Test", "zero-shot"), and the profiles it is available at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ALL_PROFILES = ["smoke", "mini", "paper"]
+
+
+@dataclass
+class Entry:
+    """One nameable thing (system, task, setting, metric or parameter)."""
+
+    name: str
+    """Canonical name used in run configs and metric names."""
+    aliases: list[str] = field(default_factory=list)
+    """Other spellings reviews use; matched case- and punctuation-insensitively."""
+    description: str = ""
+    profiles: list[str] = field(default_factory=lambda: list(ALL_PROFILES))
+    """Profiles at which it can be measured."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Kind-specific facts (language pairs per profile, metric range, parameter values, ...)."""
+
+
+@dataclass
+class Capabilities:
+    """A recipe's full capability table."""
+
+    recipe: str
+    paper: dict[str, str]
+    systems: list[Entry]
+    tasks: list[Entry]
+    settings: list[Entry]
+    metrics: list[Entry]
+    parameters: list[Entry] = field(default_factory=list)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Profile -> what it means for this recipe (model, data, runnable here, stand-in names)."""
+    metric_names: str = ""
+    """How result metric keys are spelled, e.g. `{setting}/{pair}/mrr@10`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; entry lists become name-keyed objects."""
+        out = asdict(self)
+        for kind in ("systems", "tasks", "settings", "metrics", "parameters"):
+            out[kind] = {e.pop("name"): e for e in out[kind]}
+        return out
+
+
+def normalise(text: str) -> str:
+    """Lowercase and drop everything but letters, digits, '@' and '+' (for alias matching)."""
+    return re.sub(r"[^a-z0-9@+]", "", text.lower())
+
+
+def match_alias(table: dict[str, Any], kind: str, text: str) -> str | None:
+    """Canonical name in `table[kind]` whose name or alias matches `text`, else None."""
+    wanted = normalise(text)
+    for name, entry in table[kind].items():
+        if wanted in {normalise(name), *(normalise(a) for a in entry.get("aliases", []))}:
+            return name
+    return None

@@ -1,0 +1,268 @@
+"""Run configuration of the weam recipe and its per-profile defaults."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from reproductions.common.recipe import ConfigError, config_from_dict
+from reproductions.weam.capabilities import (
+    MINI_LANGUAGES,
+    MLQA_LANGUAGES,
+    PAPER_HYPERPARAMETERS,
+    XNLI_LANGUAGES,
+    canonical,
+)
+
+SYSTEMS = ["mbert", "mbert+mlm", "mbert+tlm", "word-aligned-mbert", "mbert+weam"]
+OBJECTIVE = {
+    "mbert+mlm": "mlm",
+    "mbert+tlm": "tlm",
+    "word-aligned-mbert": "cao",
+    "mbert+weam": "weam",
+}
+"""Continued pre-training objective per system (`mbert` has none)."""
+NEEDS_ALIGNMENT = {"word-aligned-mbert", "mbert+weam"}
+ALIGNERS = ("ibm1", "eflomal", "files")
+SYMMETRIZATIONS = ("grow-diag-final-and", "intersect", "union")
+
+HUB_DATASETS: dict[str, dict[str, Any]] = {
+    "xnli": {"path": "facebook/xnli", "name": "{lang}"},
+    "squad": {"path": "rajpurkar/squad"},
+    "mlqa": {
+        "path": "facebook/mlqa",
+        "revision": "refs/convert/parquet",
+        "data_dir": "mlqa.{lang}.{lang}",
+    },
+    "mlqa_translate_train": {
+        "path": "facebook/mlqa",
+        "revision": "refs/convert/parquet",
+        "data_dir": "mlqa-translate-train.{lang}",
+    },
+    "parallel": {"path": "Helsinki-NLP/opus-100", "name": "{pair}"},
+}
+"""`datasets.load_dataset` arguments per data set; `{lang}` and `{pair}` (e.g. de-en, en-fr:
+OPUS-100's alphabetical order) are filled in. Any ref may instead name a local builder, e.g.
+{"path": "json", "data_files": {"train": "/data/xnli.{lang}.train.jsonl"}}."""
+
+
+def _f(default: Any, help: str) -> Any:
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: copy.deepcopy(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class WeamConfig:
+    """Everything one weam run reads: one system, one seed, several tasks and settings."""
+
+    profile: str = _f("smoke", "smoke | mini | paper (sets every default below)")
+    seed: int = _f(1, "seed of continued pre-training and fine-tuning (the paper's runs vary it)")
+    system: str = _f(
+        "mbert+weam", "mbert | mbert+mlm | mbert+tlm | word-aligned-mbert | mbert+weam"
+    )
+    tasks: list[str] = _f(["xnli", "bitext", "stats"], "any of xnli, mlqa (paper), bitext, stats")
+    settings: list[str] = _f(["zero-shot", "translate-train"], "zero-shot and/or translate-train")
+    languages: list[str] = _f(list(MINI_LANGUAGES), "target languages; English is the source")
+
+    data_source: str = _f("synthetic", "synthetic (generated) | dir (data_dir) | hub (datasets)")
+    data_dir: str | None = _f(None, "minibench output folder (parallel/, cls/) at mini")
+    hub_datasets: dict[str, dict[str, Any]] = _f(HUB_DATASETS, "datasets refs (paper profile)")
+    synthetic_pairs: int = _f(600, "synthetic parallel training pairs per language (smoke)")
+    max_parallel_pairs: int | None = _f(None, "use at most this many training pairs per language")
+    max_eval_examples: int | None = _f(None, "evaluate at most this many examples per language")
+
+    model_name_or_path: str | None = _f(None, "pretrained encoder; None: tiny BERT built here")
+    model_revision: str = _f("main", "hub revision of model_name_or_path")
+    model_size: str = _f("smoke", "smoke | mini: tiny BERT size when no model_name_or_path")
+    vocab_size: int = _f(1000, "WordPiece vocabulary trained on the fly (tiny BERT only)")
+    tokenizer_min_frequency: int = _f(2, "WordPiece minimum merge frequency")
+    base_steps: int = _f(40, "MLM steps of the tiny BERT (the mBERT stand-in)")
+    base_batch_size: int = _f(32, "base MLM batch size (sentences)")
+    base_learning_rate: float = _f(1e-3, "base MLM peak learning rate")
+    base_warmup_steps: int = _f(4, "base MLM warm-up steps")
+    base_max_length: int = _f(64, "base MLM sequence length (also the tiny model's positions)")
+    base_mask_prob: float = _f(0.15, "base MLM masking probability (BERT's 15%)")
+    base_seed: int | None = _f(
+        0,
+        "seed of the base model; one fixed base serves every run seed, like the one mBERT "
+        "checkpoint (None: the run seed)",
+    )
+
+    aligner: str = _f("ibm1", "ibm1 (numpy, deterministic) | eflomal | files (Pharaoh i-j)")
+    alignment_files: dict[str, str] = _f({}, "language -> Pharaoh file, line k = training pair k")
+    align_level: str = _f("word", "word (word links mapped to subwords) | subword")
+    symmetrization: str = _f("grow-diag-final-and", "grow-diag-final-and | intersect | union")
+    ibm1_iterations: int = _f(5, "EM iterations of the IBM Model 1 aligner")
+
+    mask_prob: float = _f(0.3, "masking probability of continued pre-training (paper: 0.3)")
+    weam_lambda: float = _f(1.0, "weight of the cross-lingual term: MLM + lambda * XL (paper: 1)")
+    swap_layer: int | None = _f(None, "swap after layer k and run the rest; None: final layer")
+    xl_positions: str = _f("all", "all masked tokens of the swapped sentence | swapped only")
+    cao_lambda_reg: float = _f(1.0, "word-aligned mBERT: weight of the English regulariser")
+    train_steps: int = _f(30, "continued pre-training steps")
+    batch_size: int = _f(16, "continued pre-training batch size (sentence pairs)")
+    learning_rate: float = _f(5e-4, "continued pre-training peak learning rate")
+    warmup_steps: int = _f(3, "continued pre-training warm-up steps")
+    max_length: int = _f(64, "tokens per sentence in continued pre-training (TLM: per side)")
+
+    cls_steps: int = _f(30, "classification fine-tuning steps")
+    cls_batch_size: int = _f(16, "classification batch size")
+    cls_learning_rate: float = _f(5e-4, "classification peak learning rate")
+    cls_warmup_steps: int = _f(3, "classification warm-up steps")
+    cls_max_length: int = _f(64, "classification input length")
+
+    qa_steps: int = _f(20, "SQuAD fine-tuning steps (paper profile)")
+    qa_batch_size: int = _f(8, "QA batch size")
+    qa_learning_rate: float = _f(5e-4, "QA peak learning rate")
+    qa_warmup_steps: int = _f(2, "QA warm-up steps")
+    qa_max_length: int = _f(128, "QA window length (question + context)")
+    qa_doc_stride: int = _f(32, "overlap of consecutive context windows")
+    qa_max_query_length: int = _f(32, "question tokens kept")
+    qa_max_answer_length: int = _f(30, "longest answer span in tokens")
+    qa_n_best: int = _f(20, "start/end candidates considered per window")
+
+    eval_batch_size: int = _f(64, "inputs per evaluation batch")
+    bitext_max_pairs: int = _f(1000, "held-out pairs per language for bitext retrieval")
+    retrieval_layer: int = _f(-1, "hidden layer mean-pooled for bitext retrieval (-1: last)")
+
+    weight_decay: float = _f(0.01, "AdamW weight decay, not on bias and LayerNorm")
+    checkpoint_every: int = _f(10, "save a resumable checkpoint every N training steps")
+    precision: str = _f("fp32", "auto | fp32 | bf16 | fp16 (falls back to fp32 where unsupported)")
+    cache_dir: str | None = _f(None, "stage cache root (default $REPRO_CACHE_DIR or DIR/cache)")
+    device: str = _f("auto", "auto | cpu | cuda[:n]")
+    num_threads: int | None = _f(None, "torch CPU threads (None: torch default)")
+
+
+PAPER_VALUES = {spec["config_field"]: spec["value"] for spec in PAPER_HYPERPARAMETERS.values()}
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "smoke": {},
+    "mini": {
+        "data_source": "dir",
+        "model_size": "mini",
+        "vocab_size": 8000,
+        "base_steps": 500,
+        "base_batch_size": 64,
+        "base_learning_rate": 1e-3,
+        "base_warmup_steps": 50,
+        "base_max_length": 128,
+        "aligner": "eflomal",
+        "train_steps": 80,
+        "batch_size": 32,
+        "learning_rate": 2e-4,
+        "warmup_steps": 8,
+        "max_length": 64,
+        "cls_steps": 80,
+        "cls_batch_size": 16,
+        "cls_learning_rate": 1e-3,
+        "cls_warmup_steps": 8,
+        "cls_max_length": 64,
+        "checkpoint_every": 50,
+        "eval_batch_size": 128,
+        "bitext_max_pairs": 1000,
+    },
+    "paper": {
+        "tasks": ["xnli", "mlqa", "bitext", "stats"],
+        "languages": list(XNLI_LANGUAGES),
+        "data_source": "hub",
+        "model_name_or_path": "bert-base-multilingual-cased",
+        "aligner": "eflomal",
+        "max_parallel_pairs": 50_000,
+        **PAPER_VALUES,
+        "train_steps": 20_000,
+        "warmup_steps": 1000,
+        "cls_steps": 24_000,
+        "cls_batch_size": 32,
+        "cls_learning_rate": 5e-5,
+        "cls_warmup_steps": 2400,
+        "cls_max_length": 128,
+        "qa_steps": 5500,
+        "qa_batch_size": 32,
+        "qa_learning_rate": 5e-5,
+        "qa_warmup_steps": 550,
+        "qa_max_length": 384,
+        "qa_doc_stride": 128,
+        "qa_max_query_length": 64,
+        "checkpoint_every": 1000,
+        "eval_batch_size": 256,
+        "precision": "bf16",
+    },
+}
+"""Defaults per profile on top of the dataclass defaults (which are the smoke profile).
+
+Paper: mask_prob, learning_rate, batch_size, max_length and weam_lambda are the paper's; the step
+counts (continued pre-training 20k steps, about two epochs of XNLI and SQuAD), warm-up, the
+50k pairs per language of OPUS-100 and the QA window are our choices, recorded in every result.
+"""
+
+
+def resolve(raw: dict[str, Any]) -> WeamConfig:
+    """Profile defaults, then the run's fields; validates names and values."""
+    profile = raw.get("profile", "smoke")
+    if profile not in PROFILES:
+        raise ConfigError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
+    cfg = config_from_dict(WeamConfig, raw, copy.deepcopy(PROFILES[profile]))
+    cfg.system = canonical("systems", cfg.system)
+    cfg.tasks = _unique(canonical("tasks", t) for t in cfg.tasks)
+    cfg.settings = _unique(canonical("settings", s) for s in cfg.settings)
+    if not cfg.languages or "en" in cfg.languages:
+        raise ConfigError("languages lists the target languages (not en), at least one")
+    if cfg.data_source not in ("synthetic", "dir", "hub"):
+        raise ConfigError(f"data_source must be synthetic, dir or hub, not {cfg.data_source!r}")
+    if cfg.data_source == "dir" and not cfg.data_dir:
+        raise ConfigError("data_source 'dir' needs data_dir (at mini: the minibench output folder)")
+    if cfg.data_source == "hub" and not cfg.model_name_or_path:
+        raise ConfigError("data_source 'hub' needs model_name_or_path (a pretrained encoder)")
+    if cfg.aligner not in ALIGNERS:
+        raise ConfigError(f"aligner must be one of {ALIGNERS}, not {cfg.aligner!r}")
+    if cfg.aligner == "files" and cfg.system in NEEDS_ALIGNMENT:
+        missing = [lang for lang in cfg.languages if lang not in cfg.alignment_files]
+        if missing:
+            raise ConfigError(f"aligner 'files' needs alignment_files for {missing}")
+    if cfg.align_level not in ("word", "subword"):
+        raise ConfigError("align_level must be word or subword")
+    if cfg.symmetrization not in SYMMETRIZATIONS:
+        raise ConfigError(f"symmetrization must be one of {SYMMETRIZATIONS}")
+    if cfg.xl_positions not in ("all", "swapped"):
+        raise ConfigError("xl_positions must be all or swapped")
+    for name in ("mask_prob", "base_mask_prob"):
+        if not 0.0 < getattr(cfg, name) < 1.0:
+            raise ConfigError(f"{name} must be in (0, 1)")
+    if cfg.swap_layer is not None and cfg.swap_layer < 0:
+        raise ConfigError("swap_layer must be >= 0 (0: swap the embeddings) or None")
+    if cfg.model_name_or_path is None and cfg.model_size not in ("smoke", "mini"):
+        raise ConfigError("model_size must be smoke or mini")
+    return cfg
+
+
+def _unique(items: Any) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def to_dict(cfg: WeamConfig) -> dict[str, Any]:
+    """Resolved config as plain data."""
+    return asdict(cfg)
+
+
+def mlqa_languages(cfg: WeamConfig) -> list[str]:
+    """Target languages MLQA covers among the run's languages."""
+    return [lang for lang in cfg.languages if lang in MLQA_LANGUAGES]
+
+
+def check_model_fits(cfg: WeamConfig) -> None:
+    """A tiny BERT has base_max_length positions: later stages must not need more."""
+    if cfg.model_name_or_path is None:
+        lengths = [cfg.max_length, cfg.cls_max_length]
+        if cfg.data_source == "hub" and "mlqa" in cfg.tasks:
+            lengths.append(cfg.qa_max_length)
+        if max(lengths) > cfg.base_max_length:
+            raise ConfigError(
+                f"max lengths ({max(lengths)}) exceed the tiny model's positions "
+                f"(base_max_length={cfg.base_max_length})"
+            )
