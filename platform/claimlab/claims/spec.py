@@ -77,7 +77,7 @@ EXTRA_ALIASES: dict[str, dict[str, dict[str, list[str]]]] = {
         },
         "parameters": {"switch_prob": ["translation with a probability"]},
     },
-    "weam": {"parameters": {"weam_lambda": ["with a weight"]}},
+    "weam": {"parameters": {"weam_lambda": ["with a weight", "λ", "value of λ"]}},
 }
 """Wordings seen in reviews that the recipes' own alias lists do not cover."""
 _OTHERS = re.compile(r"\bother (?:approaches|systems|models|methods)\b", re.I)
