@@ -18,7 +18,6 @@ from reproductions.codeswitch.data import IRData, load_ir_dir
 from reproductions.codeswitch.lexicon import Lexicon, MissingLexiconError, load_lexicon
 from reproductions.codeswitch.stages import StageGraph, Variant, pick, variant_for
 from reproductions.common.cache import StageCache, StageSpec
-from reproductions.common.device import resolve_precision
 from reproductions.common.files import read_json, read_jsonl, write_json_atomic, write_jsonl
 from reproductions.common.metrics import mean, paired_ttest
 from reproductions.common.recipe import ConfigError, RecipeResult, RunContext
@@ -62,6 +61,8 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
 
 def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     """Train what is missing, evaluate every setting, return metrics."""
+    from reproductions.common.device import resolve_precision
+
     cfg = _cfg(config)
     graph = StageGraph(cfg)
     lexicons = _load_lexicons(cfg, graph, ctx)  # fails before any training when one is missing
@@ -439,6 +440,7 @@ def _rerank(
     """Re-rank one setting's candidates with one model; write per-query RR@k."""
     from reproductions.codeswitch.ranker import encode_pairs, load_ranker, score_pairs
     from reproductions.codeswitch.switcher import translate_words
+    from reproductions.common.device import resolve_precision
     from reproductions.common.metrics import reciprocal_rank_at_k
     from reproductions.common.tokenizer import load_tokenizer
 

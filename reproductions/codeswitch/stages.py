@@ -15,7 +15,7 @@ from reproductions.codeswitch.config import CodeSwitchConfig, parse_setting
 from reproductions.codeswitch.mmarco import file_urls
 from reproductions.common.cache import StageSpec
 from reproductions.common.hashing import sha256_file, sha256_json
-from reproductions.common.tokenizer import TokenizerConfig
+from reproductions.common.wordpiece import TokenizerConfig
 
 SYNTHETIC_SEED = 0
 """The smoke data set is fixed; run seeds vary training only."""

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 from transformers import AutoTokenizer, PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
-from reproductions.common.wordpiece import PREFIX, SPECIAL_TOKENS, learn_vocabulary
+from reproductions.common.wordpiece import PREFIX, SPECIAL_TOKENS, TokenizerConfig, learn_vocabulary
 
 __all__ = [
     "SPECIAL_TOKENS",
@@ -25,24 +24,6 @@ __all__ = [
     "save_tokenizer",
     "train_wordpiece",
 ]
-
-
-@dataclass
-class TokenizerConfig:
-    """How to train a BERT-style WordPiece vocabulary."""
-
-    vocab_size: int = 8000
-    """Target vocabulary size including special tokens."""
-    min_frequency: int = 2
-    """Stop merging when the best pair is seen fewer times than this."""
-    lowercase: bool = False
-    """Lowercase and strip accents (False keeps case, like multilingual cased BERT)."""
-    max_length: int = 512
-    """model_max_length stored with the tokenizer."""
-
-    def to_dict(self) -> dict:
-        """Plain-data form for stage keys."""
-        return asdict(self)
 
 
 def _empty_tokenizer(lowercase: bool) -> Tokenizer:

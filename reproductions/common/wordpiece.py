@@ -8,10 +8,29 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 PREFIX = "##"
 """Marks a subword that continues a word."""
+
+
+@dataclass
+class TokenizerConfig:
+    """How to train a BERT-style WordPiece vocabulary."""
+
+    vocab_size: int = 8000
+    """Target vocabulary size including special tokens."""
+    min_frequency: int = 2
+    """Stop merging when the best pair is seen fewer times than this."""
+    lowercase: bool = False
+    """Lowercase and strip accents (False keeps case, like multilingual cased BERT)."""
+    max_length: int = 512
+    """model_max_length stored with the tokenizer."""
+
+    def to_dict(self) -> dict:
+        """Plain-data form for stage keys."""
+        return asdict(self)
 
 
 def learn_vocabulary(word_counts: dict[str, int], vocab_size: int, min_frequency: int) -> list[str]:
