@@ -56,9 +56,7 @@ def print_rows(
 ) -> None:
     """Print `rows` in `fmt`; `columns` maps field to header for the table format."""
     if fmt is Format.json:
-        console.print_json(to_json(list(rows))) if console.is_terminal else print(
-            to_json(list(rows))
-        )
+        print(to_json(list(rows)))
     elif fmt is Format.csv:
         print(to_csv(rows), end="")
     else:
