@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from transformers import BertForMaskedLM, BertModel
 
 from reproductions.common.collate import IGNORE_INDEX
+from reproductions.common.mlm import masked_lm_loss
 from reproductions.weam.encoder import embed, layer_mask, num_layers, run_layers
 
 
@@ -101,16 +102,8 @@ class WeamLoss:
         return {"loss": mlm + self.weam_lambda * xl, "mlm": mlm, "xl": xl}
 
 
-def tlm_loss(model: torch.nn.Module, batch: Mapping[str, torch.Tensor]) -> torch.Tensor:
-    """MLM over TLM concatenations, the head applied to masked positions only."""
-    assert isinstance(model, BertForMaskedLM)
-    inputs = {k: v for k, v in batch.items() if k != "labels"}
-    hidden = model.bert(**inputs).last_hidden_state
-    labels = batch["labels"]
-    picked = labels != IGNORE_INDEX
-    if not bool(picked.any()):
-        return hidden.sum() * 0.0
-    return _token_ce(model, hidden[picked], labels[picked]).mean()
+tlm_loss = masked_lm_loss
+"""TLM is MLM over the concatenated pair: the same masked-positions-only loss."""
 
 
 class CaoAlignLoss:
