@@ -50,3 +50,9 @@ def test_manifest_hash_sees_content_and_names(tmp_path: Path) -> None:
     (tmp_path / "a.txt").rename(tmp_path / "b.txt")
     h3 = manifest_hash([tmp_path / "b.txt"], tmp_path)
     assert len({h1, h2, h3}) == 3
+
+
+def test_an_option_added_later_at_none_keeps_the_hash() -> None:
+    before = config_hash({"a": 1, "seed": 2})
+    assert config_hash({"a": 1, "seed": 2, "new_option": None}) == before
+    assert config_hash({"a": 1, "seed": 2, "new_option": 0.5}) != before

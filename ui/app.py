@@ -16,6 +16,7 @@ navigation = st.navigation(
             st.Page(PAGES / "claims.py", title="Claims", icon=":material/checklist:", default=True),
             st.Page(PAGES / "papers.py", title="Papers", icon=":material/library_books:"),
             st.Page(PAGES / "reports.py", title="Reports", icon=":material/description:"),
+            st.Page(PAGES / "questions.py", title="Research questions", icon=":material/quiz:"),
             st.Page(PAGES / "jobs.py", title="Jobs", icon=":material/pending_actions:"),
         ],
         "Detail": [

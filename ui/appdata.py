@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from claimlab import papers, reproduce, services, views
+from claimlab import papers, questions, reproduce, services, studies, views
 from claimlab.config import Settings
 from claimlab.runs import jobs
 from claimlab.store.entities import ClaimView, EvidenceView, IngestResult, JobView, PaperView
@@ -100,6 +101,20 @@ def job_counts(s: Settings) -> dict[str, int]:
     return jobs.job_counts(s)
 
 
+@st.cache_data(ttl=READ_TTL, show_spinner="Reading studies…")
+def research_questions(
+    s: Settings,
+) -> tuple[list[questions.Question], list[questions.BrokenStudy]]:
+    """Research questions with their reviews and studies (each at its own profile)."""
+    return questions.questions(s, s.studies_dir)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def study_result(s: Settings, path: str, profile: str) -> questions.StudyResult:
+    """One study at a profile (StudyError names the file and field at fault)."""
+    return questions.study_result(s, studies.load_study(Path(path), profile))
+
+
 _READS = (
     ready,
     claims_frame,
@@ -112,6 +127,8 @@ _READS = (
     paper_claims,
     job_list,
     job_counts,
+    research_questions,
+    study_result,
 )
 
 
@@ -133,6 +150,14 @@ def queue_reproduction(s: Settings, claim_id: int, profile: str, seeds: int | No
     """Queue the runs a claim needs at a profile; (new, already known)."""
     try:
         return reproduce.reproduce(s, [claim_id], profile, seeds)
+    finally:
+        clear()
+
+
+def queue_study(s: Settings, path: str, profile: str) -> tuple[int, int]:
+    """Queue a study's missing runs at a profile; (new, already known)."""
+    try:
+        return studies.enqueue_study(s, studies.load_study(Path(path), profile))
     finally:
         clear()
 

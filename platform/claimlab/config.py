@@ -28,6 +28,8 @@ class Settings:
     """Seconds between arXiv requests, the API's polite delay (CLAIMLAB_ARXIV_DELAY)."""
     mini_data: Path | None = None
     """The minibench data set (CLAIMLAB_MINI_DATA); default: home/data/minibench."""
+    studies_dir: Path = Path("examples/studies")
+    """Folder of study files the app answers research questions from (CLAIMLAB_STUDIES)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Settings:
@@ -46,7 +48,8 @@ class Settings:
             settings = replace(settings, arxiv_delay=float(env["CLAIMLAB_ARXIV_DELAY"]))
         readonly = env.get("CLAIMLAB_UI_READONLY", "").strip().lower() in _TRUE
         mini = Path(env["CLAIMLAB_MINI_DATA"]).resolve() if env.get("CLAIMLAB_MINI_DATA") else None
-        return replace(settings, ui_readonly=readonly, mini_data=mini)
+        studies = Path(env.get("CLAIMLAB_STUDIES") or "examples/studies").expanduser().resolve()
+        return replace(settings, ui_readonly=readonly, mini_data=mini, studies_dir=studies)
 
     @property
     def mini_data_dir(self) -> Path:

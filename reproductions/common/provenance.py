@@ -27,8 +27,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def config_hash(config: dict[str, Any], exclude: tuple[str, ...] = ()) -> str:
-    """sha256 of the config without execution-only fields (paths, device, threads)."""
-    return sha256_json({k: v for k, v in config.items() if k not in exclude})
+    """sha256 of the config without execution-only fields (paths, device, threads).
+
+    Fields set to None are left out too: an option a recipe gains later (None: off) keeps
+    the identity of every run recorded before it existed.
+    """
+    return sha256_json({k: v for k, v in config.items() if k not in exclude and v is not None})
 
 
 def git_state(repo: str | Path = REPO_ROOT) -> dict[str, Any]:
