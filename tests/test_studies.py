@@ -130,6 +130,45 @@ def test_table_plot_and_answer(settings, study_file):
     assert "0.41" in paths["csv"].read_text()
 
 
+def test_pairs_may_name_their_setting(settings, tmp_path):
+    path = tmp_path / "kinds.yaml"
+    path.write_text(
+        STUDY.replace("setting: clir\n", "").replace(
+            "pairs: [en-de]", "pairs: [clir/en-de, mlir/en-xx]"
+        )
+    )
+    study = load_study(path)
+    enqueue_study(settings, study)
+    for cell in cells(settings, study):
+        for seed, digest in cell.runs.items():
+            job = queue.claim(settings.database_url, "test", 60)
+            assert job.config_hash == digest
+            bonus = 0.1 if cell.system == "ml-cs" else 0.0
+            metrics = {"clir/en-de/mrr@10": 0.2 + seed / 100, "mlir/en-xx/mrr@10": 0.3 + bonus}
+            queue.finish(settings.database_url, job.job_id, "test", ok=True, metrics=metrics)
+    rows = table(settings, study)
+    mlir = {(r.system, r.level): r.mean for r in rows if r.pair == "mlir/en-xx"}
+    assert mlir[("ml-cs", 0.5)] == pytest.approx(0.4)
+    assert mlir[("bl-cs", 0.25)] == pytest.approx(0.3)
+    text = answer(study, rows)
+    assert "clir/en-de: highest" in text and "mlir/en-xx: highest for ml-cs" in text
+    assert "the data do not separate them" in text  # clir: every cell is the same three seeds
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(path.read_text().replace("mlir/en-xx", "xlir/en-xx"))
+    with pytest.raises(StudyError, match="pairs entry 'xlir/en-xx': unknown setting 'xlir'"):
+        load_study(bad)
+
+
+def test_answer_follows_a_numeric_factor(settings, study_file):
+    study = load_study(study_file, "mini")
+    enqueue_study(settings, study)
+    for cell in cells(settings, study):
+        for seed, digest in cell.runs.items():
+            _finish(settings, digest, cell.level / 2 + (seed - 1) * 0.002)
+    text = answer(study, table(settings, study))
+    assert "bl-cs rises from 0.126 (switch_prob=0.25) to 0.501 (switch_prob=1.0)" in text
+
+
 def test_pending_runs_give_no_answer(settings, study_file):
     study = load_study(study_file)
     enqueue_runs(settings, [])
@@ -139,32 +178,47 @@ def test_pending_runs_give_no_answer(settings, study_file):
 
 
 @pytest.mark.slow
-def test_shipped_study_runs_at_smoke(settings, db_url):
+def test_every_shipped_study_runs_at_smoke(settings, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("recipe runs are exercised once, on SQLite")
     from claimlab.runs.worker import Worker, WorkerOptions
-    from claimlab.services import ingest_reports
-    from claimlab.studies import matching_reports
-    from conftest import ROOT, SHARED_REPORTS
+    from conftest import ROOT
 
+    files = sorted((ROOT / "examples" / "studies").glob("*.yaml"))
+    studies = [load_study(path, "smoke") for path in files]
+    assert {s.name[:2] for s in studies} == {"q1", "q2", "q3", "q4", "q5"}
+    new = sum(enqueue_study(settings, s)[0] for s in studies)
+    opts = WorkerOptions(slots=2, until_empty=True, lease_s=300, heartbeat_s=1.0, poll_s=0.2)
+    report = Worker(settings, opts).run()
+    assert report.succeeded == new and report.failed == 0
+    for study in studies:
+        rows = table(settings, study)
+        assert rows and all(r.n == study.seeds and r.pending == 0 for r in rows), study.name
+        paths = write_outputs(settings, study, rows)
+        assert paths["png"].read_bytes()[:4] == b"\x89PNG", study.name
+        text = answer(study, rows)
+        assert "smoke profile" in text and "highest for" in text, (study.name, text)
+
+
+def test_shipped_studies_share_runs(settings):
+    from conftest import ROOT
+
+    folder = ROOT / "examples" / "studies"
     q2, q2_bitext = (
-        load_study(ROOT / "examples" / "studies" / name, "smoke")
+        load_study(folder / name, "smoke")
         for name in ("q2_alignment_level.yaml", "q2_alignment_level_bitext.yaml")
     )
     assert enqueue_study(settings, q2) == (2, 0)
     assert enqueue_study(settings, q2_bitext) == (0, 2)  # the same runs, measured twice
-    opts = WorkerOptions(slots=2, until_empty=True, lease_s=120, heartbeat_s=1.0, poll_s=0.2)
-    assert Worker(settings, opts).run().succeeded == 2
-    for study in (q2, q2_bitext):
-        rows = table(settings, study)
-        assert {(r.level, r.pair) for r in rows if r.n == 1} == {
-            (level, pair) for level in ("word", "subword") for pair in ("de", "fr")
-        }
-        paths = write_outputs(settings, study, rows)
-        assert paths["png"].exists() and "smoke profile" in answer(study, rows)
-    if SHARED_REPORTS.is_dir():
-        ingest_reports(settings, [SHARED_REPORTS])
-        q3 = load_study(ROOT / "examples" / "studies" / "q3_corpus_size.yaml", "smoke")
-        assert matching_reports(settings, q3) == [
-            "Cross-lingual Alignment Quality in WEAM with Domain-Specific Bilingual Corpora"
-        ]
+
+
+def test_studies_link_to_the_reviews_that_ask(settings, shared_reports):
+    from claimlab.services import ingest_reports
+    from claimlab.studies import matching_reports
+    from conftest import ROOT
+
+    ingest_reports(settings, [shared_reports])
+    q3 = load_study(ROOT / "examples" / "studies" / "q3_corpus_size.yaml", "smoke")
+    assert matching_reports(settings, q3) == [
+        "Cross-lingual Alignment Quality in WEAM with Domain-Specific Bilingual Corpora"
+    ]

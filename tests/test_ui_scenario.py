@@ -260,3 +260,20 @@ def rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception[0].value
     return at
+
+
+def test_verdicts_list_command(settings, scenario):
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    args = ["verdicts", "list", "--profile", "mini", "--format", "json"]
+    result = CliRunner().invoke(app, [*args, "--db", settings.database_url])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    (row,) = [r for r in rows if r["claim"] == scenario.claim_id]
+    assert row["predicate"].startswith("ml-cs > zero-shot (mrr@10")
+    assert row["measured"] == "0.429 vs 0.303 (n=3, avg)"
+    assert (row["state"], row["verdict"]) == ("supported", "supported")
+    assert row["review"].endswith("×") and "✓" in row["review"]
+    assert {r["claim"] for r in rows} == {scenario.claim_id, scenario.other_id}

@@ -51,6 +51,7 @@ class Study:
     """Systems compared at every level (unused when the factor is `system`)."""
     setting: str | None = None
     pairs: list[str | None] = field(default_factory=lambda: [None])
+    """Language pairs; with no `setting`, entries may name theirs too (`clir/en-de`)."""
     profile: str = "mini"
     seeds: int = 3
     base: dict[str, Any] = field(default_factory=dict)
@@ -112,6 +113,15 @@ def _validate(s: Study) -> None:
         raise StudyError(f"{where}: unknown metric {s.metric!r}; known: {sorted(table['metrics'])}")
     if s.setting is not None and s.setting not in table["settings"]:
         raise StudyError(f"{where}: unknown setting {s.setting!r}")
+    if not isinstance(s.pairs, list) or not s.pairs:
+        raise StudyError(f"{where}: pairs must be a non-empty list")
+    for pair in s.pairs:
+        setting, _ = _where(s, pair)
+        if setting is not None and setting not in table["settings"]:
+            raise StudyError(
+                f"{where}: pairs entry {pair!r}: unknown setting {setting!r}; "
+                f"known: {sorted(table['settings'])}"
+            )
     if s.profile not in ("smoke", "mini", "paper"):
         raise StudyError(f"{where}: profile must be smoke, mini or paper")
     if not isinstance(s.seeds, int) or s.seeds < 1:
@@ -122,6 +132,14 @@ def _validate(s: Study) -> None:
         )
     except ValueError as exc:  # the recipe's own ConfigError names the bad field
         raise StudyError(f"{where}: the recipe refuses the factor {s.factor!r}: {exc}") from exc
+
+
+def _where(s: Study, pair: str | None) -> tuple[str | None, str | None]:
+    """(setting, pair) of a pairs entry: `clir/en-de` names its setting when the study has none."""
+    if s.setting is None and pair and "/" in str(pair):
+        setting, _, rest = str(pair).partition("/")
+        return setting, rest
+    return s.setting, pair
 
 
 def _raw(s: Study, system: str, level: Any, seed: int, settings: Settings | None) -> dict:
@@ -198,7 +216,7 @@ def table(settings: Settings, study: Study) -> list[Row]:
     rows = []
     for cell in all_cells:
         for pair in study.pairs:
-            key = recipes.metric_key(study.recipe, study.task, study.setting, pair, study.metric)
+            key = recipes.metric_key(study.recipe, study.task, *_where(study, pair), study.metric)
             values, pending = [], 0
             for digest in cell.runs.values():
                 run = known.get(digest)
@@ -233,33 +251,58 @@ def _interval(values: list[float]) -> tuple[float | None, float | None, float | 
     return mean, mean - half, mean + half
 
 
+def stand_in(study: Study) -> str:
+    """What the study's task stands in for at its profile."""
+    task = recipes.capabilities()[study.recipe]["tasks"][study.task]
+    return task.get("details", {}).get("stand_in", {}).get(study.profile, study.task)
+
+
 def answer(study: Study, rows: list[Row]) -> str:
     """A short answer in words from the numbers: direction, size, interval overlap."""
-    stand_in = (
-        recipes.capabilities()[study.recipe]["tasks"][study.task]
-        .get("details", {})
-        .get("stand_in", {})
-        .get(study.profile, study.task)
-    )
-    head = f"At the {study.profile} profile (stand-in: {stand_in}), {study.metric}"
-    done = [r for r in rows if r.mean is not None and r.pair == rows[0].pair]
-    if len(done) < 2:
+    head = f"At the {study.profile} profile (stand-in: {stand_in(study)}), {study.metric}"
+    pairs = list(dict.fromkeys(r.pair for r in rows))
+    parts = [_answer_pair(study, [r for r in rows if r.pair == p]) for p in pairs]
+    parts = [p for p in parts if p]
+    if not parts:
         return f"{head}: not enough finished runs yet to answer."
+    return f"{head}: " + " ".join(parts)
+
+
+def _answer_pair(study: Study, rows: list[Row]) -> str:
+    done = [r for r in rows if r.mean is not None]
+    if len(done) < 2:
+        return ""
     best, worst = max(done, key=lambda r: r.mean), min(done, key=lambda r: r.mean)
-    overlap = best.ci_low is None or worst.ci_high is None or best.ci_low <= worst.ci_high
 
     def name(r: Row) -> str:
         return r.system if study.factor == "system" else f"{r.system} at {study.label}={r.level}"
 
+    overlap = best.ci_low is None or worst.ci_high is None or best.ci_low <= worst.ci_high
     verdict = (
         "their 95% intervals overlap, so the data do not separate them"
         if overlap
         else "their 95% intervals do not overlap"
     )
+    text = (
+        f"{rows[0].pair}: highest for {name(best)} ({best.mean:.3f}, n={best.n}), lowest for "
+        f"{name(worst)} ({worst.mean:.3f}, n={worst.n}), a gap of {best.mean - worst.mean:.3f}; "
+        f"{verdict}."
+    )
+    trends = [_trend(study, [r for r in done if r.system == system]) for system in study.systems]
+    trends = [t for t in trends if t]
+    return text + (" " + "; ".join(trends) + "." if trends and study.factor != "system" else "")
+
+
+def _trend(study: Study, rows: list[Row]) -> str:
+    """How one system's mean moves from the first level to the last."""
+    if len(rows) < 2:
+        return ""
+    first, last = rows[0], rows[-1]
+    diff = last.mean - first.mean
+    direction = "rises" if diff > 0 else "falls" if diff < 0 else "stays"
     return (
-        f"{head} ({rows[0].pair}) is highest for {name(best)} ({best.mean:.3f}, n={best.n}) and "
-        f"lowest for {name(worst)} ({worst.mean:.3f}, n={worst.n}), a gap of "
-        f"{best.mean - worst.mean:.3f}; {verdict}."
+        f"{first.system} {direction} from {first.mean:.3f} ({study.label}={first.level}) "
+        f"to {last.mean:.3f} ({study.label}={last.level})"
     )
 
 

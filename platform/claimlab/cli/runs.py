@@ -128,6 +128,39 @@ def verdicts_compute(
     )
 
 
+@verdicts_app.command("list")
+def verdicts_list(
+    profile: ProfileOption = "mini", db: DbOption = None, fmt: FormatOption = Format.table
+) -> None:
+    """Claimed vs measured, one row per predicate, with the review mark and the verdict."""
+    from claimlab.views import measured_text, predicate_text
+
+    try:
+        claims = services.list_claims(settings_for(db))
+    except services.NotReadyError as exc:
+        raise fail(str(exc)) from None
+    rows = []
+    for claim in claims:
+        verdict = next((v for v in claim.verdicts if v["profile"] == _profile(profile)), None)
+        if verdict is None:
+            continue
+        review = f"{claim.verified}✓ {claim.unverified}×"
+        for index, rec in enumerate(verdict["predicates"] or [{}]):
+            rows.append(
+                {
+                    "claim": claim.id,
+                    "text": claim.display_text,
+                    "review": review,
+                    "predicate": predicate_text(rec["predicate"]) if "predicate" in rec else "",
+                    "measured": measured_text(rec) if rec else "",
+                    "state": rec.get("state", ""),
+                    "verdict": verdict["state"] if index == 0 else "",
+                }
+            )
+    columns = {k: k for k in ("claim", "text", "review", "predicate", "measured", "state")}
+    print_rows(console, rows, fmt, {**columns, "verdict": "claim verdict"}, f"Verdicts ({profile})")
+
+
 @app.command("worker")
 def worker(
     db: DbOption = None,
