@@ -78,7 +78,19 @@ def test_ingest_exit_code_when_a_file_fails(db_url, tmp_path):
     assert len(claims) == 9
 
 
-def test_commands_refuse_an_unmigrated_database(tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("claims", "list"),
+        ("claims", "show", "1"),
+        ("reports", "list"),
+        ("verdicts", "list"),
+        ("verdicts", "compute"),
+        ("plan", "--all"),
+        ("jobs", "list"),
+    ],
+)
+def test_commands_refuse_an_unmigrated_database(tmp_path, command):
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    result = run("claims", "list", "--db", url, code=1)
-    assert "claimlab db upgrade" in result.output
+    result = run(*command, "--db", url, code=1)
+    assert "claimlab db upgrade" in result.output and "Traceback" not in result.output

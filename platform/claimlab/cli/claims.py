@@ -43,10 +43,7 @@ def ingest_report(
 ) -> None:
     """Parse review files and merge their claims into the database."""
     settings = settings_for(db)
-    try:
-        results = services.ingest_reports(settings, paths)
-    except services.NotReadyError as exc:
-        raise fail(str(exc)) from None
+    results = services.ingest_reports(settings, paths)
     if not results:
         raise fail("no review files found in " + ", ".join(map(str, paths)))
     for r in results:
@@ -71,10 +68,7 @@ def ingest_report(
 @reports_app.command("list")
 def reports_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """List ingested reviews."""
-    try:
-        reports = services.list_reports(settings_for(db))
-    except services.NotReadyError as exc:
-        raise fail(str(exc)) from None
+    reports = services.list_reports(settings_for(db))
     rows = [vars(r) for r in reports]
     columns = {
         "id": "id",
@@ -91,10 +85,7 @@ def reports_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
 @claims_app.command("list")
 def claims_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """List canonical claims with how many reports mention and verify them."""
-    try:
-        claims = services.list_claims(settings_for(db))
-    except services.NotReadyError as exc:
-        raise fail(str(exc)) from None
+    claims = services.list_claims(settings_for(db))
     rows = [c.summary() for c in claims]
     columns = {
         "id": "id",
@@ -114,10 +105,7 @@ def claims_show(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Show one claim with every mention."""
-    try:
-        claim = services.get_claim(settings_for(db), claim_id)
-    except services.NotReadyError as exc:
-        raise fail(str(exc)) from None
+    claim = services.get_claim(settings_for(db), claim_id)
     if claim is None:
         raise fail(f"no claim with id {claim_id}")
     if fmt == "json":

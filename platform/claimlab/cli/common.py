@@ -5,13 +5,30 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from claimlab.config import Settings
 from claimlab.output import Format
 
-app = typer.Typer(help="Check what literature reviews claim about papers.", no_args_is_help=True)
+
+class _Commands(TyperGroup):
+    """The top-level group: a database that is not migrated yet is an error message, not a trace."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        from claimlab.services import NotReadyError
+
+        try:
+            return super().invoke(ctx)
+        except NotReadyError as exc:
+            raise fail(str(exc)) from None
+
+
+app = typer.Typer(
+    cls=_Commands, help="Check what literature reviews claim about papers.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Bring reviews and papers in.", no_args_is_help=True)
 reports_app = typer.Typer(help="Ingested reviews.", no_args_is_help=True)

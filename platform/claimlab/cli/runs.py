@@ -135,10 +135,7 @@ def verdicts_list(
     """Claimed vs measured, one row per predicate, with the review mark and the verdict."""
     from claimlab.views import measured_text, predicate_text
 
-    try:
-        claims = services.list_claims(settings_for(db))
-    except services.NotReadyError as exc:
-        raise fail(str(exc)) from None
+    claims = services.list_claims(settings_for(db))
     rows = []
     for claim in claims:
         verdict = next((v for v in claim.verdicts if v["profile"] == _profile(profile)), None)
@@ -176,10 +173,7 @@ def worker(
     if executor not in ("local", "ray"):
         raise fail(f"unknown executor {executor!r}: use local or ray")
     settings = settings_for(db)
-    try:
-        services.ensure_ready(settings)
-    except services.NotReadyError as exc:
-        raise fail(str(exc)) from None
+    services.ensure_ready(settings)
     stats = run_worker(settings, slots, executor, until_empty, lease, heartbeat, console)
     console.print(
         f"worker done: {stats.succeeded} succeeded, {stats.failed} failed, "

@@ -44,7 +44,7 @@ def _study(path: Path, profile: str | None, settings: Settings):
     try:
         services.ensure_ready(settings)
         return load_study(path, profile)
-    except (StudyError, services.NotReadyError) as exc:
+    except StudyError as exc:
         raise fail(str(exc)) from None
 
 
