@@ -10,7 +10,6 @@ from rapidfuzz import fuzz
 
 from claimlab import services
 from claimlab.config import Settings
-from claimlab.runs import recipes
 from claimlab.runs.jobs import existing_runs
 from claimlab.studies import (
     QUESTION_MATCH,
@@ -21,6 +20,7 @@ from claimlab.studies import (
     cells,
     load_study,
     matching_reports,
+    stand_in,
     table,
 )
 
@@ -80,12 +80,6 @@ def list_studies(folder: Path, profile: str | None = None) -> list[Study | Broke
         except StudyError as exc:
             out.append(BrokenStudy(str(path), path.stem, str(exc)))
     return out
-
-
-def stand_in(study: Study) -> str:
-    """The task the study's profile measures in place of the paper's."""
-    task = recipes.capabilities()[study.recipe]["tasks"][study.task]
-    return task.get("details", {}).get("stand_in", {}).get(study.profile, study.task)
 
 
 def run_status(settings: Settings, study: Study) -> dict[str, int]:
