@@ -49,6 +49,17 @@ class CodeSwitchConfig:
         1, "seed of code-switching draws and MLIR language draws (fixed, as in paper)"
     )
     model_name_or_path: str | None = _f(None, "pretrained model; None: tiny BERT built here")
+    encoder_init: str | None = _f(
+        None,
+        "weam system (mbert, mbert+weam, mbert+tlm, ...) whose encoder and tokenizer every "
+        "ranker starts from, built by the weam recipe in the shared stage cache; None: this "
+        "recipe's own model (see encoder.py)",
+    )
+    encoder_weam: dict[str, Any] | None = _f(
+        None,
+        "extra weam config fields of the encoder_init run, e.g. {train_steps: 200} (profile, "
+        "seed and data_dir are this run's)",
+    )
     model_size: str = _f("smoke", "smoke | mini: tiny BERT size when no model_name_or_path")
     vocab_size: int = _f(2000, "WordPiece vocabulary trained on the fly (tiny BERT only)")
     pretrain_steps: int = _f(0, "MLM pre-training steps of the tiny BERT (0: ranker from scratch)")
@@ -149,6 +160,10 @@ def resolve(raw: dict[str, Any]) -> CodeSwitchConfig:
         raise ConfigError("switch_prob must be in [0, 1]")
     if profile not in CAPABILITIES["systems"][cfg.system]["profiles"]:
         raise ConfigError(f"system {cfg.system} is not available at profile {profile}")
+    if cfg.encoder_init is not None or cfg.encoder_weam is not None:
+        from reproductions.codeswitch.encoder import validate  # weam code only when asked for
+
+        validate(cfg, model_set_by_user=raw.get("model_name_or_path") is not None)
     return cfg
 
 

@@ -40,6 +40,8 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
     specs = graph.all_specs()
     cache = StageCache(cache_root) if cache_root else None
     by_key = {s.key: s.label or s.name for s in specs}
+    if graph.weam_encoder is not None:
+        by_key.update(graph.weam_encoder.named_keys)
     stages = []
     for spec in specs:
         entry = spec.describe()
@@ -49,9 +51,31 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
         stages.append(entry)
     return {
         "stages": stages,
+        "encoder": _encoder_summary(graph),
         "variants": [v.label for v in graph.variants],
         "lexicons_needed": [f"en-{lang}" for lang in graph.lexicon_langs],
         "warnings": graph.warnings,
+    }
+
+
+def _encoder_summary(graph: StageGraph) -> dict[str, Any]:
+    """What the rankers start from: this recipe's model, or a weam encoder and its key."""
+    cfg, weam = graph.cfg, graph.weam_encoder
+    if weam is None:
+        pre = graph.pretrain_spec()
+        model = cfg.model_name_or_path or (
+            f"tiny BERT ({cfg.model_size}), " + ("MLM pre-trained here" if pre else "from scratch")
+        )
+        return {"init": None, "model": model}
+    from reproductions.codeswitch.encoder import weam_raw
+
+    return {
+        "init": weam.system,
+        "recipe": "weam",
+        "key": weam.key,
+        "stage": weam.stage,
+        "model": weam.model,
+        "weam_config": {k: v for k, v in weam_raw(cfg).items() if k != "data_dir"},
     }
 
 
@@ -110,6 +134,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
             "precision_effective": resolve_precision(cfg.precision, ctx.device),
             "not_run": not_run,
             "lexicons": {lang: lex.report() for lang, lex in lexicons.items()},
+            "encoder": _encoder_summary(graph),
             "stages": {s.label or s.name: s.key for s in graph.all_specs()},
             "variants": [v.label for v in graph.variants],
         }
@@ -301,6 +326,11 @@ def _base_tokenizer_and_model_dir(
     """(encoder folder or hub id, or None for scratch; tokenizer folder or hub id)."""
     from reproductions.common.tokenizer import TokenizerConfig, save_tokenizer, train_wordpiece
 
+    if cfg.encoder_init:
+        from reproductions.codeswitch.encoder import build
+
+        path = build(cfg, ctx)
+        return path, path
     if cfg.model_name_or_path:
         return cfg.model_name_or_path, cfg.model_name_or_path  # type: ignore[return-value]
     tok_spec = graph.tokenizer_spec()

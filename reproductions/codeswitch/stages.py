@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reproductions.codeswitch.config import CodeSwitchConfig, parse_setting
 from reproductions.codeswitch.mmarco import file_urls
 from reproductions.common.cache import StageSpec
 from reproductions.common.hashing import sha256_file, sha256_json
 from reproductions.common.wordpiece import TokenizerConfig
+
+if TYPE_CHECKING:
+    from reproductions.codeswitch.encoder import WeamEncoder
 
 SYNTHETIC_SEED = 0
 """The smoke data set is fixed; run seeds vary training only."""
@@ -169,10 +173,19 @@ class StageGraph:
         return None
 
     # model ----------------------------------------------------------------------------------
+    @cached_property
+    def weam_encoder(self) -> WeamEncoder | None:
+        """The weam encoder the rankers start from (encoder_init), or None."""
+        if self.cfg.encoder_init is None:
+            return None
+        from reproductions.codeswitch.encoder import describe
+
+        return describe(self.cfg)
+
     def tokenizer_spec(self) -> StageSpec | None:
-        """WordPiece trained on the training text (only for the tiny BERT)."""
+        """WordPiece trained on the training text (only for the tiny BERT built here)."""
         cfg = self.cfg
-        if cfg.model_name_or_path:
+        if cfg.model_name_or_path or cfg.encoder_init:
             return None
         params = {
             "tokenizer": TokenizerConfig(
@@ -204,7 +217,9 @@ class StageGraph:
         )  # fmt: skip
 
     def base_model(self) -> dict[str, Any]:
-        """Identity of the encoder the re-rankers start from."""
+        """Identity of the encoder the re-rankers start from (a weam one: its key is upstream)."""
+        if self.cfg.encoder_init:
+            return {"weam": self.cfg.encoder_init}
         if self.cfg.model_name_or_path:
             return {"model_name_or_path": self.cfg.model_name_or_path}
         pre = self.pretrain_spec()
@@ -256,6 +271,8 @@ class StageGraph:
             "precision": cfg.precision,
         }
         upstream = {"pairs": self.pairs_spec(variant).key}
+        if self.weam_encoder is not None:
+            upstream["encoder"] = self.weam_encoder.key
         return StageSpec("ranker", params, upstream=upstream, label=f"ranker/{variant.label}")
 
     def eval_spec(self, setting: str, system: str) -> StageSpec:
@@ -301,6 +318,8 @@ class StageGraph:
         if data is not None:
             specs.append(data)
         specs += self.lexicon_specs().values()
+        if self.weam_encoder is not None:
+            specs += self.weam_encoder.stages
         for spec in (self.tokenizer_spec(), self.pretrain_spec()):
             if spec is not None:
                 specs.append(spec)
