@@ -88,8 +88,18 @@ def test_layout_formats_and_manifest(tmp_path: Path, apt: Path) -> None:
     assert pkg["used_for"] == ["help", "parallel"]
     assert manifest["leakage"]["page_overlaps"] == manifest["leakage"]["text_overlaps"] == 0
 
-    assert _jsonl(out / "parallel/de.dev.jsonl")[0].keys() == {"en", "de"}
+    assert list(_jsonl(out / "parallel/de.dev.jsonl")[0]) == ["en", "de", "domain"]
     assert len(_jsonl(out / "parallel/fr.test.jsonl")) == 3
+    for lang in ("de", "fr"):
+        held = [r for s in ("dev", "test") for r in _jsonl(out / f"parallel/{lang}.{s}.jsonl")]
+        assert {r["domain"] for r in held} == {"messages"}  # held-out pairs are gettext only
+        train = _jsonl(out / f"parallel/{lang}.train.jsonl")
+        counts = manifest["stats"]["parallel"][lang]
+        assert sum(r["domain"] == "messages" for r in train) == counts["train_gettext"] > 0
+        assert sum(r["domain"] == "help" for r in train) == counts["train_help"] > 0
+        catalog = ("for reading", "new copy", "all of its parts", "from the disk")
+        for r in train:
+            assert (r["domain"] == "messages") == any(m in r["en"] for m in catalog), r
     for split in ("train", "dev", "test"):
         by_lang = {x: _jsonl(out / f"cls/{x}.{split}.jsonl") for x in ("en", "de", "fr")}
         ids = [r["id"] for r in by_lang["en"]]
@@ -150,6 +160,11 @@ def test_no_leakage_from_held_out_pages(tmp_path: Path, apt: Path) -> None:
             norm_key(chunk) for line in path.read_text().splitlines() for chunk in line.split("\\n")
         }
         assert "Choose Tools - Options" not in path.read_text(), path
+    assert audit(out)["text_overlaps"] == 0
+
+    # a held-out paragraph that reads like a parallel row's domain label is no leak
+    with open(out / "ir/docs.en.test.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "shared/x/help.html", "text": "Help"}) + "\n")
     assert audit(out)["text_overlaps"] == 0
 
     # the audit notices text of a test page smuggled into a training file

@@ -35,6 +35,23 @@ def test_comparison_with_qualifier_and_setting():
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fine-tuning on code-switched data beats TLM in zero-shot transfer.",
+        "Code-switched fine-tuning outperforms mBERT+TLM on zero-shot XNLI.",
+    ],
+)
+def test_a_longer_name_wins_over_another_recipes_name_inside_it(text):
+    (got,) = preds(text)
+    assert (got["lhs"], got["op"], got["rhs"], got["setting"]) == (
+        "mbert+cs",
+        ">",
+        "mbert+tlm",
+        "zero-shot",
+    )
+
+
 def test_negated_comparison_reads_as_less_than():
     (got,) = preds("In the translate-train setting, mBERT+TLM is not as good as vanilla mBERT.")
     assert (got["lhs"], got["op"], got["rhs"], got["setting"]) == (

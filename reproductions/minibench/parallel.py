@@ -13,6 +13,9 @@ from .jsonl import dumps
 from .splits import hash_order
 from .textclean import align_sentences, norm_key, tidy
 
+DOMAINS = {"gettext": "messages", "help": "help"}
+"""Origin of a pair -> the `domain` its row carries."""
+
 
 def help_pairs(
     pages: Iterable[AlignedPage],
@@ -63,6 +66,7 @@ def build_parallel(
     """`parallel/<lang>.<split>.jsonl` lines: de-duplicated, leak-free, split and shuffled.
 
     dev and test come from gettext pairs only; help prose (train pages only) goes to train.
+    Each row says its `domain`: `messages` (gettext catalogs) or `help` (help prose).
     """
     files = {}
     for lang in config.languages:
@@ -90,7 +94,8 @@ def build_parallel(
         train = [k for k in kept if k[0] not in taken]
         for split, rows in (("train", train), ("dev", dev), ("test", test)):
             files[f"parallel/{lang}.{split}.jsonl"] = [
-                dumps({"en": src, lang: tgt}) for _k, _o, src, tgt in rows
+                dumps({"en": src, lang: tgt, "domain": DOMAINS[origin]})
+                for _k, origin, src, tgt in rows
             ]
         counter["train_gettext"] = sum(1 for k in train if k[1] == "gettext")
         counter["train_help"] = sum(1 for k in train if k[1] == "help")

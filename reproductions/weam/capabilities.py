@@ -71,6 +71,20 @@ _TABLE = Capabilities(
             "the monolingual sides of the mini set)",
         ),
         Entry(
+            "mbert+cs",
+            [
+                "mBERT+CS",
+                "mBERT + CS",
+                "code-switched fine-tuning",
+                "CS fine-tuning",
+                "fine-tuning on code-switched data",
+                "mBERT fine-tuned on code-switched data",
+            ],
+            "the encoder as is (like mbert), fine-tuned on English training data code-switched "
+            "word by word with bilingual lexicons into the target languages (ML-CS, probability "
+            "code_switch_prob); translate-train is mbert's",
+        ),
+        Entry(
             "mbert+mlm",
             ["mBERT+MLM", "mBERT + MLM", "continued MLM", "MLM on parallel data"],
             "continued MLM on the parallel data, each sentence alone (controls for more data)",
@@ -227,6 +241,7 @@ _TABLE = Capabilities(
             "model": "2-layer BERT (hidden 64) from config, WordPiece trained on the fly",
             "data": "synthetic en/de/fr parallel pairs and topic classification set",
             "aligner": "IBM Model 1 + grow-diag-final-and (numpy, deterministic)",
+            "lexicons": "generated with the data (every concept)",
             "runnable_here": True,
         },
         "mini": {
@@ -234,6 +249,7 @@ _TABLE = Capabilities(
             "minibench parallel text",
             "data": "minibench (data_dir): parallel/, cls/",
             "aligner": "eflomal + grow-diag-final-and, cached by data hash",
+            "lexicons": "minibench lexicon/en-{de,fr}.txt (FreeDict)",
             "runnable_here": True,
             "cannot_run": {"mlqa": "no QA set at this profile"},
         },
@@ -241,6 +257,7 @@ _TABLE = Capabilities(
             "model": "bert-base-multilingual-cased",
             "data": "XNLI, MLQA, SQuAD v1.1, OPUS-100 via datasets",
             "aligner": "eflomal + grow-diag-final-and (paper: FastAlign)",
+            "lexicons": "MUSE en-X ground-truth dictionaries (none for sw, ur), or lexicon_dir",
             "device": "GPU, bf16",
             "seeds": [1, 2, 3],
             "runnable_here": False,

@@ -15,17 +15,21 @@ from reproductions.weam.capabilities import (
     canonical,
 )
 
-SYSTEMS = ["mbert", "mbert+mlm", "mbert+tlm", "word-aligned-mbert", "mbert+weam"]
+SYSTEMS = ["mbert", "mbert+cs", "mbert+mlm", "mbert+tlm", "word-aligned-mbert", "mbert+weam"]
 OBJECTIVE = {
     "mbert+mlm": "mlm",
     "mbert+tlm": "tlm",
     "word-aligned-mbert": "cao",
     "mbert+weam": "weam",
 }
-"""Continued pre-training objective per system (`mbert` has none)."""
+"""Continued pre-training objective per system (`mbert` and `mbert+cs` have none)."""
 NEEDS_ALIGNMENT = {"word-aligned-mbert", "mbert+weam"}
 ALIGNERS = ("ibm1", "eflomal", "files")
 SYMMETRIZATIONS = ("grow-diag-final-and", "intersect", "union")
+DOMAINS = ("messages", "help")
+"""Domains of parallel training pairs (minibench: gettext messages, LibreOffice help prose)."""
+CODE_SWITCH_FIELDS = {"code_switch_prob": 0.5, "code_switch_seed": 1, "lexicon_dir": None}
+"""Fields only `mbert+cs` reads, with its defaults; cleared for the other systems."""
 
 HUB_DATASETS: dict[str, dict[str, Any]] = {
     "xnli": {"path": "facebook/xnli", "name": "{lang}"},
@@ -60,7 +64,8 @@ class WeamConfig:
     profile: str = _f("smoke", "smoke | mini | paper (sets every default below)")
     seed: int = _f(1, "seed of continued pre-training and fine-tuning (the paper's runs vary it)")
     system: str = _f(
-        "mbert+weam", "mbert | mbert+mlm | mbert+tlm | word-aligned-mbert | mbert+weam"
+        "mbert+weam",
+        "mbert | mbert+cs | mbert+mlm | mbert+tlm | word-aligned-mbert | mbert+weam",
     )
     tasks: list[str] = _f(["xnli", "bitext", "stats"], "any of xnli, mlqa (paper), bitext, stats")
     settings: list[str] = _f(["zero-shot", "translate-train"], "zero-shot and/or translate-train")
@@ -70,7 +75,14 @@ class WeamConfig:
     data_dir: str | None = _f(None, "minibench output folder (parallel/, cls/) at mini")
     hub_datasets: dict[str, dict[str, Any]] = _f(HUB_DATASETS, "datasets refs (paper profile)")
     synthetic_pairs: int = _f(600, "synthetic parallel training pairs per language (smoke)")
-    max_parallel_pairs: int | None = _f(None, "use at most this many training pairs per language")
+    max_parallel_pairs: int | None = _f(
+        None, "continued pre-training and alignment: at most this many training pairs per language"
+    )
+    parallel_domain: str | None = _f(
+        None,
+        "continued pre-training and alignment read only training pairs of this domain, before "
+        "max_parallel_pairs: messages | help (None: all; needs rows marked with `domain`)",
+    )
     max_eval_examples: int | None = _f(None, "evaluate at most this many examples per language")
 
     model_name_or_path: str | None = _f(None, "pretrained encoder; None: tiny BERT built here")
@@ -84,6 +96,11 @@ class WeamConfig:
     base_warmup_steps: int = _f(4, "base MLM warm-up steps")
     base_max_length: int = _f(64, "base MLM sequence length (also the tiny model's positions)")
     base_mask_prob: float = _f(0.15, "base MLM masking probability (BERT's 15%)")
+    base_en_ratio: float | None = _f(
+        None,
+        "tiny BERT's tokenizer and pre-training corpus: every English sentence and, per target "
+        "language, the first n_en / ratio sentences (None: every sentence of every train pair)",
+    )
     base_seed: int | None = _f(
         0,
         "seed of the base model; one fixed base serves every run seed, like the one mBERT "
@@ -112,6 +129,19 @@ class WeamConfig:
     cls_learning_rate: float = _f(5e-4, "classification peak learning rate")
     cls_warmup_steps: int = _f(3, "classification warm-up steps")
     cls_max_length: int = _f(64, "classification input length")
+    code_switch_prob: float | None = _f(
+        None,
+        "mbert+cs: each word of the English training examples is switched with this probability "
+        "into a target language drawn per word (ML-CS; default 0.5)",
+    )
+    code_switch_seed: int | None = _f(
+        None, "mbert+cs: seed of the switching draws, the same for every run seed (default 1)"
+    )
+    lexicon_dir: str | None = _f(
+        None,
+        "mbert+cs: folder of en-{lang}.txt lexicons (MUSE format); default: the data folder's "
+        "lexicon/ (smoke, mini) or the MUSE dictionaries downloaded into the stage cache (paper)",
+    )
 
     qa_steps: int = _f(20, "SQuAD fine-tuning steps (paper profile)")
     qa_batch_size: int = _f(8, "QA batch size")
@@ -234,7 +264,43 @@ def resolve(raw: dict[str, Any]) -> WeamConfig:
         raise ConfigError("swap_layer must be >= 0 (0: swap the embeddings) or None")
     if cfg.model_name_or_path is None and cfg.model_size not in ("smoke", "mini"):
         raise ConfigError("model_size must be smoke or mini")
+    _check_corpora(cfg)
+    _resolve_code_switching(cfg)
     return cfg
+
+
+def _check_corpora(cfg: WeamConfig) -> None:
+    if cfg.base_en_ratio is not None:
+        if cfg.model_name_or_path is not None:
+            raise ConfigError(
+                "base_en_ratio shapes the tiny BERT's pre-training corpus: it cannot be used with "
+                "model_name_or_path (a pretrained base)"
+            )
+        if not cfg.base_en_ratio > 0:
+            raise ConfigError(f"base_en_ratio must be > 0, not {cfg.base_en_ratio}")
+        cfg.base_en_ratio = float(cfg.base_en_ratio)  # 4 and 4.0 are the same run
+    if cfg.parallel_domain is not None:
+        if cfg.parallel_domain not in DOMAINS:
+            raise ConfigError(
+                f"parallel_domain must be one of {DOMAINS} or None, not {cfg.parallel_domain!r}"
+            )
+        if cfg.data_source == "hub":
+            raise ConfigError(
+                "parallel_domain: the hub parallel data (hub_datasets['parallel']) has no domain "
+                "markers; use a data folder whose parallel rows carry `domain`"
+            )
+
+
+def _resolve_code_switching(cfg: WeamConfig) -> None:
+    if cfg.code_switch_prob is not None and not 0.0 <= cfg.code_switch_prob <= 1.0:
+        raise ConfigError(f"code_switch_prob must be in [0, 1], not {cfg.code_switch_prob}")
+    for name, default in CODE_SWITCH_FIELDS.items():
+        if cfg.system != "mbert+cs":
+            setattr(cfg, name, None)  # not read: kept out of the run's identity
+        elif getattr(cfg, name) is None:
+            setattr(cfg, name, default)
+    if cfg.code_switch_prob is not None:
+        cfg.code_switch_prob = float(cfg.code_switch_prob)
 
 
 def _unique(items: Any) -> list[str]:

@@ -2,9 +2,12 @@
 
 A local folder has the minibench layout:
 
-    parallel/{lang}.{train,dev,test}.jsonl   {"en": ..., "<lang>": ...}
+    parallel/{lang}.{train,dev,test}.jsonl   {"en": ..., "<lang>": ..., "domain": ...}
     cls/{en,lang}.{train,dev,test}.jsonl     {"text": ..., "label": ...}
-    lexicon/en-{lang}.txt, manifest.json     (not read here)
+    lexicon/en-{lang}.txt                    MUSE format (mbert+cs)
+    manifest.json                            (not read here)
+
+`domain` (messages | help) is optional unless a run sets parallel_domain.
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ class DataSource(Protocol):
         """Hash that changes whenever the data may change; computable without downloading."""
         ...
 
-    def parallel(self, lang: str, split: str) -> list[tuple[str, str]]:
-        """(English, lang) sentence pairs of a split (train, dev, test)."""
+    def parallel(self, lang: str, split: str, domain: str | None = None) -> list[tuple[str, str]]:
+        """(English, lang) sentence pairs of a split (train, dev, test), of one domain if given."""
         ...
 
     def classification(self, lang: str, split: str) -> list[ClsExample]:
@@ -89,9 +92,12 @@ class DirSource:
         self.read[str(path.relative_to(self.root))] = len(rows)
         return rows
 
-    def parallel(self, lang: str, split: str) -> list[tuple[str, str]]:
-        """Pairs from parallel/{lang}.{split}.jsonl."""
-        rows = self._rows(self.root / "parallel" / f"{lang}.{split}.jsonl")
+    def parallel(self, lang: str, split: str, domain: str | None = None) -> list[tuple[str, str]]:
+        """Pairs from parallel/{lang}.{split}.jsonl (only rows of `domain`, if given)."""
+        path = self.root / "parallel" / f"{lang}.{split}.jsonl"
+        rows = self._rows(path)
+        if domain is not None:
+            rows = _of_domain(rows, domain, path)
         # minibench names the second side by its language code; "xx" is accepted too.
         return [(r["en"], r[lang] if lang in r else r["xx"]) for r in rows]
 
@@ -107,6 +113,20 @@ class DirSource:
     def provenance(self) -> dict[str, Any]:
         """Folder, identity and the row counts read."""
         return {"data_dir": str(self.root), "identity": self.identity(), "rows_read": self.read}
+
+
+def _of_domain(rows: list[dict[str, Any]], domain: str, path: Path) -> list[dict[str, Any]]:
+    unmarked = sum(1 for r in rows if "domain" not in r)
+    if unmarked:
+        raise ConfigError(
+            f"parallel_domain={domain!r}, but {unmarked} of {len(rows)} rows of {path} have no "
+            "'domain' field (rebuild the data with the current minibench, or unset parallel_domain)"
+        )
+    kept = [r for r in rows if r["domain"] == domain]
+    if not kept:
+        found = sorted({str(r["domain"]) for r in rows})
+        raise ConfigError(f"parallel_domain={domain!r}: {path} has no such rows (domains: {found})")
+    return kept
 
 
 def label_names(examples: list[ClsExample]) -> list[str]:

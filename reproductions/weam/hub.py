@@ -64,8 +64,12 @@ class HubSource:
         }
         return ds
 
-    def parallel(self, lang: str, split: str) -> list[tuple[str, str]]:
+    def parallel(self, lang: str, split: str, domain: str | None = None) -> list[tuple[str, str]]:
         """OPUS-100 pairs (`translation` column), training split capped at max_parallel_pairs."""
+        if domain is not None:
+            raise ConfigError(
+                f"parallel_domain={domain!r}: hub_datasets['parallel'] has no domain markers"
+            )
         ds = self.load("parallel", split, lang=lang, pair=opus_pair(lang))
         if split == "train" and self.max_parallel_pairs:
             ds = ds.select(range(min(len(ds), self.max_parallel_pairs)))

@@ -25,7 +25,7 @@ from reproductions.weam.aligner import align_corpus, load_alignment_file
 from reproductions.weam.batching import GroupCollator, length_grouped
 from reproductions.weam.collators import LinkPoolingCollator, PairMaskingCollator, TLMCollator
 from reproductions.weam.config import OBJECTIVE, WeamConfig, mlqa_languages
-from reproductions.weam.data import DataSource, label_names
+from reproductions.weam.data import DataSource, DirSource, label_names
 from reproductions.weam.losses import CaoAlignLoss, WeamLoss, tlm_loss
 from reproductions.weam.mlqa_eval import score as mlqa_score
 from reproductions.weam.models import (
@@ -37,11 +37,45 @@ from reproductions.weam.models import load_tokenizer as load_model_tokenizer
 from reproductions.weam.pairs import pair_features
 from reproductions.weam.pharaoh import read_pharaoh, write_pharaoh
 from reproductions.weam.retrieval import bitext_p_at_1
-from reproductions.weam.stages import Graph
+from reproductions.weam.stages import (
+    Graph,
+    lexicon_folder,
+    mlqa_not_run,
+    qa_runs,
+    switch_languages,
+)
 from reproductions.weam.stats import length_stats
+from reproductions.weam.switching import (
+    download_lexicon,
+    lexicon_file,
+    load_lexicons,
+    switch_examples,
+)
 from reproductions.weam.units import split_units
 
 METRICS = "metrics.json"
+
+
+def base_corpus(
+    pairs: dict[str, list[tuple[str, str]]], en_ratio: float | None
+) -> tuple[list[str], dict[str, int]]:
+    """Both sides of every pair, English deduplicated across languages; with `en_ratio` r, each
+    target language keeps only its first round(n_en / r) sentences. Returns texts and counts."""
+    n_en = len({en for lang_pairs in pairs.values() for en, _ in lang_pairs})
+    seen: set[str] = set()
+    texts: list[str] = []
+    counts = {"en": 0, **{lang: 0 for lang in pairs}}
+    for lang, lang_pairs in pairs.items():
+        quota = len(lang_pairs) if en_ratio is None else round(n_en / en_ratio)
+        for i, (en, xx) in enumerate(lang_pairs):
+            if en not in seen:
+                seen.add(en)
+                texts.append(en)
+                counts["en"] += 1
+            if i < quota:
+                texts.append(xx)
+                counts[lang] += 1
+    return texts, counts
 
 
 def _summary(result: TrainResult) -> dict[str, Any]:
@@ -58,6 +92,7 @@ class Pipeline:
         self.graph = graph
         self.built: dict[str, dict[str, Any]] = {}
         self._train_cache: dict[str, list[tuple[str, str]]] = {}
+        self._lexicons: dict[str, Any] | None = None
 
     # -- plumbing -------------------------------------------------------------------------
     def ensure(self, label: str) -> Path:
@@ -127,25 +162,40 @@ class Pipeline:
         return result
 
     def train_pairs(self, lang: str) -> list[tuple[str, str]]:
-        """Parallel training pairs of a language (capped at max_parallel_pairs)."""
+        """Pairs of continued pre-training and alignment: of parallel_domain, then capped."""
         if lang not in self._train_cache:
-            pairs = self.source.parallel(lang, "train")
+            pairs = self.source.parallel(lang, "train", domain=self.cfg.parallel_domain)
             if self.cfg.max_parallel_pairs:
                 pairs = pairs[: self.cfg.max_parallel_pairs]
             self._train_cache[lang] = pairs
         return self._train_cache[lang]
 
-    def monolingual_texts(self) -> list[str]:
-        """Both sides of every training pair, English deduplicated across languages."""
-        seen: set[str] = set()
-        texts: list[str] = []
-        for lang in self.cfg.languages:
-            for en, xx in self.train_pairs(lang):
-                if en not in seen:
-                    seen.add(en)
-                    texts.append(en)
-                texts.append(xx)
-        return texts
+    def monolingual_texts(self) -> tuple[list[str], dict[str, int]]:
+        """The tiny BERT's corpus and its sentences per language (see `base_corpus`)."""
+        pairs = {lang: self.source.parallel(lang, "train") for lang in self.cfg.languages}
+        return base_corpus(pairs, self.cfg.base_en_ratio)
+
+    def lexicons(self) -> dict[str, Any]:
+        """mbert+cs: the en-{lang} lexicons it switches with (downloaded first at paper)."""
+        if self._lexicons is None:
+            folder = lexicon_folder(self.cfg)
+            if folder is None and isinstance(self.source, DirSource):
+                folder = self.source.root / "lexicon"  # generated data carries its lexicons
+            files = {}
+            for lang in switch_languages(self.cfg):
+                where = folder if folder is not None else self.ensure(f"lexicon/{lang}")
+                files[lang] = lexicon_file(where, lang)
+            self._lexicons = load_lexicons(files)
+        return self._lexicons
+
+    def check_inputs(self) -> None:
+        """Fail before any training on a missing lexicon or unmarked domain."""
+        if self.cfg.parallel_domain and self.graph.encoder == "continue":
+            for lang in self.cfg.languages:
+                self.train_pairs(lang)
+        stage = self.graph.stages.get("finetune/xnli/en")
+        if stage is not None and "code_switch" in stage.params:
+            self.lexicons()
 
     def base_path(self) -> str:
         """The base model: the tiny BERT stage's folder or the pretrained model's name/path."""
@@ -174,8 +224,12 @@ class Pipeline:
         return loader(path, revision=revision, **kwargs)
 
     # -- builders -------------------------------------------------------------------------
+    def _build_lexicon(self, spec: StageSpec, out: Path) -> dict[str, Any]:
+        lang = spec.label.rsplit("/", 1)[1]
+        return download_lexicon(spec.params["url"], lexicon_file(out, lang))
+
     def _build_tokenizer(self, spec: StageSpec, out: Path) -> dict[str, Any]:
-        texts = self.monolingual_texts()
+        texts, counts = self.monolingual_texts()
         tok = train_wordpiece(
             texts,
             TokenizerConfig(
@@ -185,13 +239,15 @@ class Pipeline:
             ),
         )
         tok.save_pretrained(out)
-        return {"texts": len(texts), "vocab_size": len(tok)}
+        return {"texts": len(texts), "corpus": counts, "vocab_size": len(tok)}
 
     def _build_pretrain(self, spec: StageSpec, out: Path) -> dict[str, Any]:
         c = self.cfg
         tok = load_tokenizer(self.ensure("tokenizer"))
         seed = spec.params["seed"]
-        enc = tok(self.monolingual_texts(), truncation=True, max_length=c.base_max_length)
+        texts, counts = self.monolingual_texts()
+        enc = tok(texts, truncation=True, max_length=c.base_max_length)
+        del texts
         features = [
             {"input_ids": ids, "token_type_ids": [0] * len(ids), "attention_mask": [1] * len(ids)}
             for ids in enc["input_ids"]
@@ -227,7 +283,12 @@ class Pipeline:
         clear_checkpoints(checkpoints)
         model.save_pretrained(out)
         tok.save_pretrained(out)
-        return {"train": _summary(result), "sentences": len(features), "batches": len(batches)}
+        return {
+            "train": _summary(result),
+            "corpus": counts,
+            "sentences": len(features),
+            "batches": len(batches),
+        }
 
     def _build_align(self, spec: StageSpec, out: Path) -> dict[str, Any]:
         lang = spec.params["lang"]
@@ -300,6 +361,10 @@ class Pipeline:
         tok = self._load_model(load_model_tokenizer, encoder)
         labels = self._labels()
         examples = self.source.classification(spec.params["train_lang"], "train")
+        switched = None
+        if "code_switch" in spec.params:
+            cs = spec.params["code_switch"]
+            examples, switched = switch_examples(examples, self.lexicons(), cs["prob"], cs["seed"])
         features = classify.cls_features(tok, examples, labels, self.cfg.cls_max_length)
         set_seed(self.cfg.seed)
         model = self._load_model(load_classifier, encoder, num_labels=len(labels))
@@ -314,7 +379,10 @@ class Pipeline:
         model.save_pretrained(out)
         tok.save_pretrained(out)
         write_json_atomic(out / "labels.json", labels)
-        return {"train": _summary(result), "examples": len(features)}
+        meta = {"train": _summary(result), "examples": len(features)}
+        if switched is not None:
+            meta["code_switch"] = switched
+        return meta
 
     def _eval_examples(self, items: list) -> list:
         cap = self.cfg.max_eval_examples
@@ -463,8 +531,8 @@ class Pipeline:
         for task in [t for t in c.tasks if t in ("xnli", "mlqa")]:
             names = ["accuracy"] if task == "xnli" else ["f1", "em"]
             langs = list(c.languages) if task == "xnli" else mlqa_languages(c)
-            if task == "mlqa" and c.data_source != "hub":
-                reason = f"cannot run at this profile ({c.profile}): no QA data set"
+            if task == "mlqa" and not qa_runs(c):
+                reason = mlqa_not_run(c)
                 for setting in c.settings:
                     for lang in langs or ["avg"]:
                         for name in names:

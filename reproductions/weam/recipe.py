@@ -17,7 +17,13 @@ from reproductions.weam.config import (
 )
 from reproductions.weam.data import DataSource, DirSource
 from reproductions.weam.hub import HubSource
-from reproductions.weam.stages import build_graph, synthetic_spec, synthetic_stage
+from reproductions.weam.stages import (
+    build_graph,
+    mlqa_not_run,
+    qa_runs,
+    synthetic_spec,
+    synthetic_stage,
+)
 from reproductions.weam.synthetic import generate
 
 __all__ = ["CAPABILITIES", "metric_names", "plan", "resolve_config", "run"]
@@ -79,7 +85,7 @@ def metric_names(cfg: WeamConfig) -> list[str]:
             langs = list(cfg.languages) if task == "xnli" else mlqa_languages(cfg)
             kinds = ["accuracy"] if task == "xnli" else ["f1", "em"]
             for setting in cfg.settings:
-                if task == "mlqa" and cfg.data_source != "hub":
+                if task == "mlqa" and not qa_runs(cfg):
                     targets = langs or ["avg"]
                 else:
                     zero = ["en"] if setting == "zero-shot" else []
@@ -101,8 +107,8 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
     data_id = data_identity(cfg)
     graph = build_graph(cfg, data_id)
     not_run = {}
-    if "mlqa" in cfg.tasks and cfg.data_source != "hub":
-        not_run["mlqa"] = f"cannot run at this profile ({cfg.profile}): no QA data set"
+    if "mlqa" in cfg.tasks and not qa_runs(cfg):
+        not_run["mlqa"] = mlqa_not_run(cfg)
     return {
         "stages": graph.describe(cache_root),
         "data": {
@@ -131,6 +137,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     source = open_source(cfg, ctx.cache)
     graph = build_graph(cfg, data_identity(cfg))
     pipeline = Pipeline(cfg, ctx, source, graph)
+    pipeline.check_inputs()
     metrics, not_run = pipeline.metrics()
     for name, value in metrics.items():
         if value is not None and not name.startswith("stats/"):

@@ -1,12 +1,15 @@
 """The stage graph of a weam run: what each stage reads, hashed into its cache key.
 
-tokenizer -> align/{lang} (WEAM, word-aligned mBERT) -> continue (every system but mbert)
+tokenizer -> align/{lang} (WEAM, word-aligned mBERT) -> continue (every system but mbert(+cs))
 tokenizer -> pretrain (tiny models only; a pretrained model is its own base) -> continue
 encoder -> finetune/{task}/{lang} -> eval/{task}/{setting}[/{lang}]
+lexicon/{lang} (paper, mbert+cs) -> finetune/xnli/en
 encoder -> bitext;  tokenizer -> stats
 
 Runs that agree on a stage's inputs share its folder: one `continue` serves the zero-shot and
-translate-train evaluations of a seed, one `pretrain` (base_seed) serves every seed.
+translate-train evaluations of a seed, one `pretrain` (base_seed) serves every seed, and mbert+cs
+shares everything but its zero-shot fine-tuning with mbert. Fields added later (base_en_ratio,
+parallel_domain) enter a key only when set, so stages built before keep their keys.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from reproductions.common.cache import StageSpec
-from reproductions.common.hashing import manifest_hash, sha256_json
+from reproductions.common.hashing import manifest_hash, sha256_file, sha256_json
+from reproductions.common.recipe import ConfigError
 from reproductions.weam.config import NEEDS_ALIGNMENT, OBJECTIVE, WeamConfig, mlqa_languages
+from reproductions.weam.switching import MUSE_LANGUAGES, MUSE_URL, lexicon_file
 from reproductions.weam.synthetic import SyntheticSpec
 
 VERSION = 1
@@ -44,6 +49,60 @@ def model_identity(cfg: WeamConfig) -> dict[str, Any]:
         files = [p for p in path.rglob("*") if p.is_file()]
         return {"local": str(path), "files": manifest_hash(files, path)}
     return {"hub": cfg.model_name_or_path, "revision": cfg.model_revision}
+
+
+def qa_runs(cfg: WeamConfig) -> bool:
+    """MLQA needs the hub's QA data; mbert+cs switches classification data only."""
+    return cfg.data_source == "hub" and cfg.system != "mbert+cs"
+
+
+def mlqa_not_run(cfg: WeamConfig) -> str:
+    """Why a run reports no MLQA numbers."""
+    if cfg.data_source != "hub":
+        return f"cannot run at this profile ({cfg.profile}): no QA data set"
+    return "not measured for mbert+cs: only its classification data is code-switched"
+
+
+def switch_languages(cfg: WeamConfig) -> list[str]:
+    """Target languages mbert+cs switches into (paper without lexicon_dir: MUSE's only)."""
+    if cfg.data_source == "hub" and not cfg.lexicon_dir:
+        return [lang for lang in cfg.languages if lang in MUSE_LANGUAGES]
+    return list(cfg.languages)
+
+
+def lexicon_folder(cfg: WeamConfig) -> Path | None:
+    """Folder of the en-{lang}.txt lexicons (None: generated data or downloaded stages)."""
+    if cfg.lexicon_dir:
+        return Path(cfg.lexicon_dir)
+    if cfg.data_source == "dir" and cfg.data_dir:
+        return Path(cfg.data_dir) / "lexicon"
+    return None
+
+
+def lexicon_stage(lang: str) -> StageSpec:
+    """The MUSE dictionary of one language, downloaded into the stage cache (paper)."""
+    return StageSpec(
+        "lexicon",
+        params={"url": MUSE_URL.format(lang=lang)},
+        version=VERSION,
+        label=f"lexicon/{lang}",
+    )
+
+
+def _base_corpus(cfg: WeamConfig) -> dict[str, Any]:
+    # max_parallel_pairs stays in the key, always None: the base corpus is every train pair,
+    # which is what the key meant before, so base stages built then stay valid.
+    params: dict[str, Any] = {"languages": list(cfg.languages), "max_parallel_pairs": None}
+    if cfg.base_en_ratio is not None:
+        params["base_en_ratio"] = cfg.base_en_ratio
+    return params
+
+
+def _parallel_subset(cfg: WeamConfig) -> dict[str, Any]:
+    params: dict[str, Any] = {"max_parallel_pairs": cfg.max_parallel_pairs}
+    if cfg.parallel_domain is not None:
+        params["parallel_domain"] = cfg.parallel_domain
+    return params
 
 
 @dataclass
@@ -79,6 +138,30 @@ class Graph:
                 item["complete"] = (folder / "COMPLETE.json").exists()
             out.append(item)
         return out
+
+
+def _code_switch(cfg: WeamConfig, g: Graph, data_id: str) -> dict[str, Any]:
+    """Switching parameters and lexicon identity of mbert+cs (adds the paper's lexicon stages)."""
+    langs = switch_languages(cfg)
+    if not langs:
+        raise ConfigError(
+            f"mbert+cs: MUSE has no en-X dictionary for {cfg.languages}; set lexicon_dir"
+        )
+    folder = lexicon_folder(cfg)
+    if folder is not None:
+        files = {lang: lexicon_file(folder, lang) for lang in langs}
+        lexicons: Any = {lang: sha256_file(f) if f.is_file() else None for lang, f in files.items()}
+    elif cfg.data_source == "hub":
+        lexicons = {lang: g.add(lexicon_stage(lang)).key for lang in langs}
+    else:
+        lexicons = {"generated with": data_id}
+    return {
+        "prob": cfg.code_switch_prob,
+        "seed": cfg.code_switch_seed,
+        "languages": langs,
+        "lexicons": lexicons,
+        "choice": "first",
+    }
 
 
 def _train(cfg: WeamConfig, prefix: str) -> dict[str, Any]:
@@ -117,8 +200,7 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
                 params={
                     "vocab_size": cfg.vocab_size,
                     "min_frequency": cfg.tokenizer_min_frequency,
-                    "languages": langs,
-                    "max_parallel_pairs": cfg.max_parallel_pairs,
+                    **_base_corpus(cfg),
                 },
                 data=data_id,
                 version=VERSION,
@@ -139,7 +221,7 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
                 "aligner": cfg.aligner,
                 "symmetrization": cfg.symmetrization,
                 "level": cfg.align_level,
-                "max_parallel_pairs": cfg.max_parallel_pairs,
+                **_parallel_subset(cfg),
             }
             if cfg.aligner == "ibm1":
                 params["ibm1_iterations"] = cfg.ibm1_iterations
@@ -168,8 +250,7 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
                     "model_size": cfg.model_size,
                     "mask_prob": cfg.base_mask_prob,
                     "seed": cfg.seed if cfg.base_seed is None else cfg.base_seed,
-                    "languages": langs,
-                    "max_parallel_pairs": cfg.max_parallel_pairs,
+                    **_base_corpus(cfg),
                 },
                 upstream={"tokenizer": tok.key},
                 data=data_id,
@@ -185,7 +266,7 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
             "mask_prob": cfg.mask_prob if objective in ("mlm", "tlm", "weam") else None,
             "seed": cfg.seed,
             "languages": langs,
-            "max_parallel_pairs": cfg.max_parallel_pairs,
+            **_parallel_subset(cfg),
         }
         if objective == "weam":
             params.update(
@@ -213,24 +294,26 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
     def finetune(task: str, lang: str) -> str:
         label = f"finetune/{task}/{lang}"
         if label not in g.stages:
+            params = {
+                **_train(cfg, "cls" if task == "xnli" else "qa"),
+                **(
+                    {"doc_stride": cfg.qa_doc_stride, "max_query_length": cfg.qa_max_query_length}
+                    if task == "mlqa"
+                    else {}
+                ),
+                "task": task,
+                "train_lang": lang,
+                "seed": cfg.seed,
+            }
+            upstream = {"encoder": encoder_key}
+            if cfg.system == "mbert+cs" and task == "xnli" and lang == "en":
+                params["code_switch"] = _code_switch(cfg, g, data_id)
+                upstream.update({k: v.key for k, v in g.stages.items() if v.name == "lexicon"})
             g.add(
                 StageSpec(
                     "finetune-cls" if task == "xnli" else "finetune-qa",
-                    params={
-                        **_train(cfg, "cls" if task == "xnli" else "qa"),
-                        **(
-                            {
-                                "doc_stride": cfg.qa_doc_stride,
-                                "max_query_length": cfg.qa_max_query_length,
-                            }
-                            if task == "mlqa"
-                            else {}
-                        ),
-                        "task": task,
-                        "train_lang": lang,
-                        "seed": cfg.seed,
-                    },
-                    upstream={"encoder": encoder_key},
+                    params=params,
+                    upstream=upstream,
                     data=data_id,
                     version=VERSION,
                     label=label,
@@ -258,7 +341,7 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
             )
         )
 
-    runnable = ["xnli", *(["mlqa"] if cfg.data_source == "hub" else [])]
+    runnable = ["xnli", *(["mlqa"] if qa_runs(cfg) else [])]
     for task in [t for t in cfg.tasks if t in runnable]:
         task_langs = langs if task == "xnli" else mlqa_languages(cfg)
         if not task_langs:

@@ -4,6 +4,10 @@ Each language has made-up words for the same concepts. Sentences are concept seq
 from topics; the de/fr sides translate word by word with local reordering and an occasional
 extra function word, so an aligner has real work; classification texts are labelled by topic and
 parallel across languages (their de/fr training splits play translate-train).
+
+Parallel pairs carry a domain, as minibench's do: `help` pairs are long sentences over the
+classification topics (like help prose), `messages` pairs short ones over a vocabulary of their
+own (like software messages); dev and test pairs are messages. The lexicons cover every concept.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ SYLLABLES = {
 }
 FUNCTION_WORDS = {"de": ["der", "und", "mit"], "fr": ["le", "et", "avec"]}
 TOPICS = ["alpha", "beta", "gamma", "delta"]
+MESSAGES = "messages"
+"""The pseudo-topic of the messages domain: its own concepts, in no classification text."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class SyntheticSpec:
     cls_dev: int = 40
     cls_test: int = 80
     languages: tuple[str, ...] = ("de", "fr")
+    help_share: float = 0.5
+    """Share of training pairs in the help domain (the rest are messages)."""
 
 
 def _vocab(lang: str, n: int, rng: random.Random) -> list[str]:
@@ -55,9 +63,10 @@ def generate(spec: SyntheticSpec, out_dir: str | Path) -> Path:
     rng = random.Random(spec.seed)
     langs = ["en", *spec.languages]
     vocab = {lang: _vocab(lang, spec.n_concepts, rng) for lang in langs}
-    per_topic = spec.n_concepts // (len(TOPICS) + 1)
-    topic_words = {t: list(range(i * per_topic, (i + 1) * per_topic)) for i, t in enumerate(TOPICS)}
-    general = list(range(len(TOPICS) * per_topic, spec.n_concepts))
+    groups = [*TOPICS, MESSAGES]
+    per_topic = spec.n_concepts // (len(groups) + 1)
+    topic_words = {t: list(range(i * per_topic, (i + 1) * per_topic)) for i, t in enumerate(groups)}
+    general = list(range(len(groups) * per_topic, spec.n_concepts))
 
     def sentence(topic: str, lo: int, hi: int) -> list[int]:
         n = rng.randint(lo, hi)
@@ -85,8 +94,15 @@ def generate(spec: SyntheticSpec, out_dir: str | Path) -> Path:
         ):
             rows = []
             for _ in range(n):
-                concepts = sentence(rng.choice(TOPICS), 4, 10)
-                rows.append({"en": render(concepts, "en"), lang: render(concepts, lang)})
+                if split == "train" and rng.random() < spec.help_share:
+                    domain, concepts = "help", sentence(rng.choice(TOPICS), 6, 12)
+                else:
+                    domain, concepts = "messages", sentence(MESSAGES, 4, 8)
+                rows.append(
+                    {"en": render(concepts, "en"), lang: render(concepts, lang), "domain": domain}
+                )
+            if split == "train":
+                counts[f"parallel/{lang}.train/help"] = sum(r["domain"] == "help" for r in rows)
             counts[f"parallel/{lang}.{split}"] = write_jsonl(
                 out / "parallel" / f"{lang}.{split}.jsonl", rows
             )

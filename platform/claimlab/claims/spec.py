@@ -77,7 +77,10 @@ EXTRA_ALIASES: dict[str, dict[str, dict[str, list[str]]]] = {
         },
         "parameters": {"switch_prob": ["translation with a probability"]},
     },
-    "weam": {"parameters": {"weam_lambda": ["with a weight", "λ", "value of λ"]}},
+    "weam": {
+        "systems": {"mbert+tlm": ["a model further pre-trained on parallel data"]},
+        "parameters": {"weam_lambda": ["with a weight", "λ", "value of λ"]},
+    },
 }
 """Wordings seen in reviews that the recipes' own alias lists do not cover."""
 _OTHERS = re.compile(r"\bother (?:approaches|systems|models|methods)\b", re.I)
@@ -216,8 +219,9 @@ class SpecParser:
     def _recipe(self, text: str) -> str | None:
         """The recipe whose distinctive names the text mentions most.
 
-        A mention is distinctive when no other recipe's names cover the same words
-        ("zero-shot" is a WEAM setting and a retrieval system, so it decides nothing).
+        A mention is distinctive when no other recipe's names cover the same words as fully
+        ("zero-shot" is a WEAM setting and a retrieval system, so it decides nothing; the
+        longer "code-switched fine-tuning" beats the "fine-tuning" inside it).
         """
         found = {
             recipe: [
@@ -233,7 +237,10 @@ class SpecParser:
             distinct = [
                 (kind, m)
                 for kind, m in mentions
-                if not any(o.start < m.end and m.start < o.end for o in others)
+                if not any(
+                    o.start < m.end and m.start < o.end and o.end - o.start >= m.end - m.start
+                    for o in others
+                )
             ]
             # Longer names weigh more: "masking probability" says more than "steps".
             scores[recipe] = sum(
