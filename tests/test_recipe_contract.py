@@ -57,6 +57,13 @@ def test_codeswitch_aliases_as_reviews_write_them() -> None:
     assert table["profiles"]["paper"]["runnable_here"] is False
 
 
+def test_aliases_in_other_scripts_match_only_themselves() -> None:
+    table = {"parameters": {"weam_lambda": {"aliases": ["λ"]}, "mu": {"aliases": ["μ"]}}}
+    assert match_alias(table, "parameters", "Λ") == "weam_lambda"
+    assert match_alias(table, "parameters", "μ") == "mu"
+    assert match_alias(table, "parameters", "→") is None
+
+
 def test_plan_cli_for_smoke(tmp_path: Path) -> None:
     (tmp_path / "run.json").write_text(
         json.dumps({"recipe": "codeswitch", "profile": "smoke", "system": "ml-cs"})

@@ -53,8 +53,8 @@ class Capabilities:
 
 
 def normalise(text: str) -> str:
-    """Lowercase and drop everything but letters, digits, '@' and '+' (for alias matching)."""
-    return re.sub(r"[^a-z0-9@+]", "", text.lower())
+    """Casefold and drop everything but letters (any script), digits, '@' and '+'."""
+    return re.sub(r"[^\w@+]|_", "", text.casefold())
 
 
 def match_alias(table: dict[str, Any], kind: str, text: str) -> str | None:
