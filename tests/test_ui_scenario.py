@@ -221,6 +221,28 @@ def test_spec_checks_name_the_field():
         views.check_spec(json.dumps([{**SPEC[0], "lhs": "gpt-9"}]))
 
 
+def test_predicates_and_hyperparameters_in_words():
+    crossed = {
+        "kind": "comparison",
+        "lhs": "mbert+weam",
+        "lhs_setting": "zero-shot",
+        "op": "<",
+        "rhs": "mbert",
+        "rhs_setting": "translate-train",
+        "metric": "accuracy",
+        "task": "xnli",
+        "qualifier": "slightly lower but close",
+    }
+    assert views.predicate_text(crossed) == (
+        "mbert+weam [zero-shot] < mbert [translate-train] (accuracy, xnli), "
+        "slightly lower but close"
+    )
+    record = {"state": "inconclusive", "measured": {"source": None, "paper_config": 0.3}}
+    assert views.measured_text(record) == "not in the grounded passages; recipe paper config 0.3"
+    record["measured"]["source"] = 0.3
+    assert views.measured_text(record) == "source 0.3; recipe paper config 0.3"
+
+
 def test_jobs_table_and_measurements(settings, scenario):
     frame = views.jobs_frame(jobs.list_jobs(settings)).set_index("job")
     assert frame.loc[scenario.failed_job, "state"] == "failed"

@@ -152,7 +152,7 @@ def measured_text(rec: dict[str, Any]) -> str:
     if not m:
         return rec.get("state", "")
     if "paper_config" in m:
-        return f"source {m['source']}, recipe paper config {m['paper_config']}"
+        return hyperparameter_text(m)
     if "mean" in m:
         return _num(m["mean"]) + f" (n={m['n']})"
     checks = list(m.items())
@@ -166,6 +166,12 @@ def measured_text(rec: dict[str, Any]) -> str:
         return first.get("state", "")
     text += f", {label})" if len(checks) == 1 else f", {label}; {len(checks)} checks)"
     return text
+
+
+def hyperparameter_text(m: dict[str, Any]) -> str:
+    """What the paper's passages and the recipe's paper config say of a claimed setting."""
+    source = "not in the grounded passages" if m["source"] is None else f"source {m['source']}"
+    return f"{source}; recipe paper config {m['paper_config']}"
 
 
 def _num(value: Any) -> str:
@@ -276,8 +282,14 @@ def predicate_text(p: dict[str, Any]) -> str:
     where = ", ".join(str(p[k]) for k in ("metric", "task", "setting") if p.get(k))
     if kind == "value":
         return f"{p.get('lhs')} {where} = {p.get('value')}"
-    text = f"{p.get('lhs')} {p.get('op')} {p.get('rhs')} ({where})"
+    text = f"{_side(p, 'lhs')} {p.get('op')} {_side(p, 'rhs')} ({where})"
     return text + (f", {p['qualifier']}" if p.get("qualifier") else "")
+
+
+def _side(p: dict[str, Any], side: str) -> str:
+    """A side's system, with the task or setting it is measured on when it has its own."""
+    own = [str(p[k]) for k in (f"{side}_task", f"{side}_setting") if p.get(k)]
+    return f"{p.get(side)} [{', '.join(own)}]" if own else str(p.get(side))
 
 
 def measurements_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

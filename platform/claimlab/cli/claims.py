@@ -137,11 +137,13 @@ def claims_show(
 
 
 def _measured_text(rec: dict) -> str:
+    from claimlab.views import hyperparameter_text
+
     measured = rec.get("measured")
     if not measured:
         return "-"
     if "paper_config" in measured:
-        return f"source {measured['source']}, recipe paper config {measured['paper_config']}"
+        return hyperparameter_text(measured)
     if "mean" in measured:
         return f"{measured['mean']:.4f} over {measured['n']} seed(s)"
     parts = []
