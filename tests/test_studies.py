@@ -130,6 +130,26 @@ def test_table_plot_and_answer(settings, study_file):
     assert "0.41" in paths["csv"].read_text()
 
 
+def test_study_show_command(settings, study_file, monkeypatch):
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    study = load_study(study_file)
+    enqueue_study(settings, study)
+    for cell in cells(settings, study):
+        for seed, digest in cell.runs.items():
+            _finish(settings, digest, 0.3 + (cell.system == "ml-cs") * 0.1 + seed / 1000)
+    monkeypatch.setenv("CLAIMLAB_HOME", str(settings.home))
+    result = CliRunner().invoke(
+        app, ["study", "show", str(study_file), "--db", settings.database_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0.402" in result.output and "[0.400, 0.404]" in result.output
+    assert "highest for ml-cs" in result.output and "bl-cs stays at 0.302" in result.output
+    assert (settings.home / "studies" / "cs_prob-smoke" / "table.png").is_file()
+
+
 def test_pairs_may_name_their_setting(settings, tmp_path):
     path = tmp_path / "kinds.yaml"
     path.write_text(

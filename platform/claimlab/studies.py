@@ -299,7 +299,10 @@ def _trend(study: Study, rows: list[Row]) -> str:
         return ""
     first, last = rows[0], rows[-1]
     diff = last.mean - first.mean
-    direction = "rises" if diff > 0 else "falls" if diff < 0 else "stays"
+    span = f"{study.label}={first.level} to {last.level}"
+    if abs(diff) < 5e-4:
+        return f"{first.system} stays at {first.mean:.3f} from {span}"
+    direction = "rises" if diff > 0 else "falls"
     return (
         f"{first.system} {direction} from {first.mean:.3f} ({study.label}={first.level}) "
         f"to {last.mean:.3f} ({study.label}={last.level})"

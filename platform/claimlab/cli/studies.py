@@ -112,7 +112,7 @@ def study_show(file: StudyFile, profile: StudyProfile = None, db: DbOption = Non
                 "system": r.system,
                 "pair": r.pair,
                 "n": r.n,
-                "mean": r.mean,
+                "mean": f"{r.mean:.3f}" if r.mean is not None else "",
                 "95% CI": f"[{r.ci_low:.3f}, {r.ci_high:.3f}]" if r.ci_low is not None else "",
                 "pending": r.pending,
             }
