@@ -17,7 +17,7 @@ from claimlab.output import Format
 class _Commands(TyperGroup):
     """The top-level group: a database that is not migrated yet is an error message, not a trace."""
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
+    def invoke(self, ctx: click.Context) -> object:
         from claimlab.services import NotReadyError
 
         try:

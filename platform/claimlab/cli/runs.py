@@ -135,10 +135,10 @@ def verdicts_list(
     """Claimed vs measured, one row per predicate, with the review mark and the verdict."""
     from claimlab.views import measured_text, predicate_text
 
-    claims = services.list_claims(settings_for(db))
+    profile = _profile(profile)
     rows = []
-    for claim in claims:
-        verdict = next((v for v in claim.verdicts if v["profile"] == _profile(profile)), None)
+    for claim in services.list_claims(settings_for(db)):
+        verdict = next((v for v in claim.verdicts if v["profile"] == profile), None)
         if verdict is None:
             continue
         review = f"{claim.verified}✓ {claim.unverified}×"
