@@ -298,11 +298,10 @@ def _trend(study: Study, rows: list[Row]) -> str:
     if len(rows) < 2:
         return ""
     first, last = rows[0], rows[-1]
-    diff = last.mean - first.mean
-    span = f"{study.label}={first.level} to {last.level}"
-    if abs(diff) < 5e-4:
+    if f"{first.mean:.3f}" == f"{last.mean:.3f}":  # no change at the precision shown
+        span = f"{study.label}={first.level} to {last.level}"
         return f"{first.system} stays at {first.mean:.3f} from {span}"
-    direction = "rises" if diff > 0 else "falls"
+    direction = "rises" if last.mean > first.mean else "falls"
     return (
         f"{first.system} {direction} from {first.mean:.3f} ({study.label}={first.level}) "
         f"to {last.mean:.3f} ({study.label}={last.level})"
