@@ -10,15 +10,15 @@ from rapidfuzz import fuzz
 
 from claimlab import services
 from claimlab.config import Settings
-from claimlab.runs.jobs import existing_runs
+from claimlab.store.entities import ReportView
 from claimlab.studies import (
     QUESTION_MATCH,
     Row,
     Study,
     StudyError,
     answer,
-    cells,
     load_study,
+    lookup,
     matching_reports,
     stand_in,
     table,
@@ -82,19 +82,13 @@ def list_studies(folder: Path, profile: str | None = None) -> list[Study | Broke
     return out
 
 
-def run_status(settings: Settings, study: Study) -> dict[str, int]:
-    """How many of the study's runs are in each status ("missing": never queued)."""
-    digests = [d for c in cells(settings, study) for d in c.runs.values()]
-    known = existing_runs(settings, digests)
-    return dict(Counter(known[d].status if d in known else "missing" for d in digests))
-
-
 def study_result(settings: Settings, study: Study) -> StudyResult:
-    """A study's table, answer in words, stand-in task and run status."""
-    rows = table(settings, study)
-    return StudyResult(
-        study, rows, answer(study, rows), stand_in(study), run_status(settings, study)
-    )
+    """A study's table, answer in words, stand-in task and run status (runs read once)."""
+    all_cells, known = found = lookup(settings, study)
+    digests = [d for c in all_cells for d in c.runs.values()]
+    status = Counter(known[d].status if d in known else "missing" for d in digests)
+    rows = table(settings, study, found)
+    return StudyResult(study, rows, answer(study, rows), stand_in(study), dict(status))
 
 
 def questions(
@@ -106,17 +100,18 @@ def questions(
     """
     found = list_studies(folder, profile)
     broken = [s for s in found if isinstance(s, BrokenStudy)]
+    reports: list[ReportView] = services.list_reports(settings)
     by_text: dict[str, Question] = {}
     for study in (s for s in found if isinstance(s, Study)):
         key = " ".join(study.question.split())
         question = by_text.setdefault(key, Question(key))
         question.studies.append(study_result(settings, study))
-        for title in matching_reports(settings, study):
+        for title in matching_reports(settings, study, reports):
             if title not in question.reports:
                 question.reports.append(title)
     asked = {t for q in by_text.values() for t in q.reports}
     unstudied: list[Question] = []
-    for report in services.list_reports(settings):
+    for report in reports:
         text = " ".join((report.research_question or "").split())
         if not text or report.title in asked:
             continue

@@ -24,6 +24,7 @@ from claimlab import services
 from claimlab.config import Settings
 from claimlab.runs import recipes
 from claimlab.runs.jobs import enqueue_runs, existing_runs
+from claimlab.store.entities import ReportView
 from claimlab.store.queue import RunRequest
 
 REQUIRED = ("question", "recipe", "factor", "levels", "task", "metric")
@@ -209,10 +210,20 @@ class Row:
     pending: int
 
 
-def table(settings: Settings, study: Study) -> list[Row]:
-    """The study's numbers from finished runs (rows with n = 0 are still pending)."""
+def lookup(settings: Settings, study: Study) -> tuple[list[Cell], dict[str, Any]]:
+    """The study's cells and the recorded runs among them, by config hash."""
     all_cells = cells(settings, study)
-    known = existing_runs(settings, [d for c in all_cells for d in c.runs.values()])
+    return all_cells, existing_runs(settings, [d for c in all_cells for d in c.runs.values()])
+
+
+def table(
+    settings: Settings, study: Study, found: tuple[list[Cell], dict[str, Any]] | None = None
+) -> list[Row]:
+    """The study's numbers from finished runs (rows with n = 0 are still pending).
+
+    `found` is a `lookup` already made, so a caller that also needs the runs reads them once.
+    """
+    all_cells, known = found or lookup(settings, study)
     rows = []
     for cell in all_cells:
         for pair in study.pairs:
@@ -308,11 +319,13 @@ def _trend(study: Study, rows: list[Row]) -> str:
     )
 
 
-def matching_reports(settings: Settings, study: Study) -> list[str]:
-    """Titles of the reviews whose research question is the study's."""
+def matching_reports(
+    settings: Settings, study: Study, reports: list[ReportView] | None = None
+) -> list[str]:
+    """Titles of the reviews (default: all ingested) whose research question is the study's."""
     return [
         r.title
-        for r in services.list_reports(settings)
+        for r in (services.list_reports(settings) if reports is None else reports)
         if r.research_question
         and fuzz.token_set_ratio(r.research_question, study.question) >= QUESTION_MATCH
     ]

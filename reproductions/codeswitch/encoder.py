@@ -48,7 +48,7 @@ class WeamEncoder:
     system: str
     """The weam system (`encoder_init`)."""
     key: str
-    """Cache key of the encoder (`reproductions.weam.export.encoder_key`)."""
+    """Cache key of the encoder (as `reproductions.weam.export.encoder_key` gives it)."""
     stages: tuple[StageSpec, ...]
     """The weam stages that build it, labelled `weam/...` (none for a hub model as it is)."""
     stage: str | None
@@ -128,7 +128,7 @@ def describe(cfg: CodeSwitchConfig) -> WeamEncoder:
         model += f", continued with {weam.system}"
     return WeamEncoder(
         system=weam.system,
-        key=export.encoder_key(weam_raw(cfg)),
+        key=graph.key(graph.encoder),  # what export.encoder_key gives, without a second pass
         stages=tuple(replace(s, label=f"weam/{s.label}") for s in stages),
         stage=f"weam/{graph.encoder}" if graph.encoder else None,
         model=model,

@@ -74,6 +74,7 @@ class DirSource:
         if not (self.root / "parallel").is_dir() or not (self.root / "cls").is_dir():
             raise ConfigError(f"data folder {self.root} lacks parallel/ or cls/ (minibench layout)")
         self._hash: str | None = None
+        self._cache: dict[Path, list[dict[str, Any]]] = {}
 
     def files(self) -> list[Path]:
         """Files that enter the data identity."""
@@ -86,11 +87,13 @@ class DirSource:
         return self._hash
 
     def _rows(self, path: Path) -> list[dict[str, Any]]:
-        if not path.is_file():
-            raise ConfigError(f"data folder {self.root} lacks {path.relative_to(self.root)}")
-        rows = list(read_jsonl(path))
-        self.read[str(path.relative_to(self.root))] = len(rows)
-        return rows
+        # Read once: the tokenizer, base pre-training and alignment all read the train pairs.
+        if path not in self._cache:
+            if not path.is_file():
+                raise ConfigError(f"data folder {self.root} lacks {path.relative_to(self.root)}")
+            self._cache[path] = list(read_jsonl(path))
+            self.read[str(path.relative_to(self.root))] = len(self._cache[path])
+        return self._cache[path]
 
     def parallel(self, lang: str, split: str, domain: str | None = None) -> list[tuple[str, str]]:
         """Pairs from parallel/{lang}.{split}.jsonl (only rows of `domain`, if given)."""

@@ -12,14 +12,13 @@ from typer.core import TyperGroup
 
 from claimlab.config import Settings
 from claimlab.output import Format
+from claimlab.services import NotReadyError
 
 
 class _Commands(TyperGroup):
     """The top-level group: a database that is not migrated yet is an error message, not a trace."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from claimlab.services import NotReadyError
-
         try:
             return super().invoke(ctx)
         except NotReadyError as exc:
