@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from claimlab import services
+from claimlab.judging.stats import CANNOT_RUN, INCONCLUSIVE, NOT_RUN, REFUTED, SUPPORTED
 from claimlab.reproduce import compute_verdicts, parse_specs, reproduce
 from claimlab.runs import jobs
 from claimlab.runs.worker import Worker, WorkerOptions
-from claimlab.verdicts import CANNOT_RUN, INCONCLUSIVE, NOT_RUN, REFUTED, SUPPORTED
 from conftest import EXAMPLE_REPORTS
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claimlab.claims.spec import SpecError, SpecParser, validate
+from claimlab.claims.parser import SpecError, SpecParser, validate
 from claimlab.ingest.reports import read_report
 from claimlab.runs.recipes import capabilities
 

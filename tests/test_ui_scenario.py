@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from claimlab import reproduce, services, views
-from claimlab.claims.spec import SpecError
+from claimlab.claims.parser import SpecError
 from claimlab.config import Settings
 from claimlab.ingest.pdf import extract_passages
 from claimlab.papers import get_paper

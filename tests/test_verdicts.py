@@ -2,7 +2,7 @@
 
 import pytest
 
-from claimlab.verdicts import (
+from claimlab.judging.stats import (
     CANNOT_RUN,
     INCONCLUSIVE,
     NOT_RUN,

@@ -7,16 +7,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from claimlab import services
-from claimlab.claims.spec import SpecError, SpecParser, validate
+from claimlab.claims.parser import SpecError, SpecParser, validate
 from claimlab.config import Settings
-from claimlab.judge import judge_claim
+from claimlab.judging.judge import judge_claim
+from claimlab.judging.stats import Rules
 from claimlab.runs import recipes
 from claimlab.runs.jobs import enqueue_runs, existing_runs
 from claimlab.runs.plan import PlannedRun, Planner, PredicatePlan
 from claimlab.store import specs as store_specs
 from claimlab.store.engine import session_scope
 from claimlab.store.queue import RunRequest
-from claimlab.verdicts import Rules
 
 TIMEOUT_S = {"smoke": 600.0, "mini": 4 * 3600.0, "paper": 72 * 3600.0}
 GPUS = {"smoke": 0.0, "mini": 0.0, "paper": 1.0}

@@ -11,12 +11,12 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from claimlab import services
-from claimlab.claims.spec import SpecError
+from claimlab.claims.parser import SpecError
 from claimlab.config import Settings
+from claimlab.records import PROFILES, VERDICT_STATES
 from claimlab.store.entities import ClaimView, JobView, PaperView, ReportView
 
-PROFILES = ("smoke", "mini", "paper")
-STATES = ("supported", "refuted", "inconclusive", "not run", "cannot run at this profile")
+STATES = VERDICT_STATES
 NO_VERDICT = "no verdict"
 ICONS = {
     "supported": "✅",
@@ -266,7 +266,7 @@ def parse_spec_json(text: str) -> Any:
 
 def check_spec(text: str) -> list[dict[str, Any]]:
     """Parse and validate a spec against the recipes' capabilities, saving nothing."""
-    from claimlab.claims.spec import validate
+    from claimlab.claims.parser import validate
     from claimlab.runs.recipes import capabilities
 
     return validate(parse_spec_json(text), capabilities())

@@ -6,7 +6,7 @@ import charts
 import streamlit as st
 
 from claimlab import services, views
-from claimlab.claims.spec import SpecError
+from claimlab.claims.parser import SpecError
 from claimlab.store.entities import ClaimView
 
 settings = appdata.settings()

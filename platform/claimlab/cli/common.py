@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 
 from claimlab.config import Settings
 from claimlab.output import Format
+from claimlab.records import PROFILES  # noqa: F401 (re-exported to the command modules)
 from claimlab.services import NotReadyError
 
 
@@ -62,7 +63,6 @@ ProfileOption = Annotated[str, typer.Option(help="smoke, mini or paper.")]
 SeedsOption = Annotated[int | None, typer.Option(help="Seeds per run (default: per profile).")]
 ClaimIds = Annotated[list[int] | None, typer.Argument(help="Claim ids (or --all).")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every claim.")]
-PROFILES = ("smoke", "mini", "paper")
 
 
 def settings_for(db: str | None) -> Settings:

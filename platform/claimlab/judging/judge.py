@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from claimlab import verdicts as v
+from claimlab.judging import stats as v
 from claimlab.runs import recipes
 from claimlab.runs.plan import Check, PredicatePlan, Side
 from claimlab.store.entities import RunView

@@ -12,8 +12,7 @@ from typing import Any
 
 from scipy import stats
 
-SUPPORTED, REFUTED, INCONCLUSIVE = "supported", "refuted", "inconclusive"
-NOT_RUN, CANNOT_RUN = "not run", "cannot run at this profile"
+from claimlab.records import CANNOT_RUN, INCONCLUSIVE, NOT_RUN, REFUTED, SUPPORTED
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Rules:
     def load(cls, text: str | None = None) -> Rules:
         """Rules from `text`, default: the qualifiers.toml shipped with claimlab."""
         if text is None:
-            text = resources.files("claimlab").joinpath("qualifiers.toml").read_text()
+            text = resources.files("claimlab.judging").joinpath("qualifiers.toml").read_text()
         data = tomllib.loads(text)
         return cls(
             alpha=data["alpha"],

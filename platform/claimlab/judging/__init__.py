@@ -1,0 +1,1 @@
+"""Judging claims from measured numbers: statistics, qualifier rules and the judge."""
