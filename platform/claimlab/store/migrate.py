@@ -11,13 +11,15 @@ from alembic.script import ScriptDirectory
 
 from claimlab.store.engine import get_engine
 
-ROOT = Path(__file__).resolve().parents[3]
+# Shipped inside the package so an installed claimlab can migrate without the repository.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
-    """Alembic config for `url`, using the repository's alembic.ini and migrations/."""
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    """Alembic config for `url`, using the migrations shipped in this package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
@@ -44,5 +46,5 @@ def current(url: str) -> str | None:
 
 
 def head() -> str | None:
-    """The newest revision in migrations/."""
+    """The newest revision in the shipped migrations."""
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
