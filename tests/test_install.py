@@ -23,6 +23,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
+def _pip(cwd: Path, args: str) -> str:
+    return _run([sys.executable, "-m", "pip", *args.split()], cwd=cwd)
+
+
 def _copy_sources(dest: Path) -> None:
     """Copy what the build reads, so building leaves no build/ or egg-info in the repo."""
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
@@ -40,42 +44,14 @@ def test_wheel_install_runs_db_upgrade_from_another_directory(tmp_path: Path):
     src.mkdir()
     elsewhere.mkdir()
     _copy_sources(src)
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(dist),
-            str(src),
-        ],
-        cwd=tmp_path,
-    )
+    _pip(tmp_path, f"wheel --no-deps --no-build-isolation -q -w {dist} {src}")
     (wheel,) = dist.glob("claimlab-*.whl")
 
     # A fresh venv gets only the wheel; its dependencies come from this venv's site-packages
     # through a .pth (a plain path entry, so this venv's editable claimlab finder is not loaded).
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
     python = venv / "bin" / "python"
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--no-deps",
-            "--no-index",
-            "-q",
-            str(wheel),
-        ],
-        cwd=tmp_path,
-    )
+    _pip(tmp_path, f"--python {python} install --no-deps --no-index -q {wheel}")
     site = Path(
         _run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
