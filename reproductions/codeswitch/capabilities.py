@@ -53,7 +53,13 @@ _TABLE = Capabilities(
         ),
         Entry(
             "translate-test",
-            ["translate test", "TT", "translate-test baseline"],
+            [
+                "translate test",
+                "TT",
+                "translate-test baseline",
+                "zero-shot translate test",
+                "zero-shot + translate test",
+            ],
             "zero-shot model on queries and documents translated word by word into English",
         ),
         Entry(
@@ -66,6 +72,8 @@ _TABLE = Capabilities(
                 "code-switching",
                 "code-switched training",
                 "CS",
+                "code-switched data",
+                "code-switching at training time",
             ],
             "trained on English data code-switched towards the query and document languages, "
             "one model per language pair",
@@ -78,6 +86,7 @@ _TABLE = Capabilities(
                 "multilingual code switching",
                 "MLCS",
                 "one model for multiple pairs",
+                "one model for multiple language pairs",
             ],
             "one model trained on English data code-switched towards a random seen language per "
             "word",
@@ -167,7 +176,12 @@ _TABLE = Capabilities(
     parameters=[
         Entry(
             "switch_prob",
-            ["p", "translation probability", "code-switching probability"],
+            [
+                "p",
+                "translation probability",
+                "code-switching probability",
+                "translation with a probability",
+            ],
             "probability of replacing a word",
             details={"values": [0.25, 0.5, 0.75, 1.0], "paper_default": 0.5},
         ),

@@ -91,7 +91,14 @@ _TABLE = Capabilities(
         ),
         Entry(
             "mbert+tlm",
-            ["mBERT+TLM", "mBERT + TLM", "TLM", "translation language modeling", "XLM-style TLM"],
+            [
+                "mBERT+TLM",
+                "mBERT + TLM",
+                "TLM",
+                "translation language modeling",
+                "XLM-style TLM",
+                "a model further pre-trained on parallel data",
+            ],
             "translation language modelling (Lample & Conneau 2019): the pair concatenated, "
             "masked and predicted",
         ),
@@ -231,7 +238,14 @@ _TABLE = Capabilities(
                 ["lr", "learning rate"],
                 ["batch size"],
                 ["max length", "maximum sequence length", "max sequence length"],
-                ["lambda", "loss weight", "cross-lingual loss weight"],
+                [
+                    "lambda",
+                    "λ",
+                    "value of λ",
+                    "loss weight",
+                    "cross-lingual loss weight",
+                    "with a weight",
+                ],
             ],
             strict=True,
         )
