@@ -1,12 +1,14 @@
-"""Shared fixtures: databases on SQLite and (when configured) PostgreSQL, and report folders."""
+"""Shared fixtures: databases on SQLite and (when configured) PostgreSQL, report folders, arXiv."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from support.arxiv_server import ArxivStub, serving
 
 from claimlab.config import Settings
 from claimlab.store import migrate
@@ -49,3 +51,10 @@ def shared_reports() -> Path:
     if not SHARED_REPORTS.is_dir() or not any(SHARED_REPORTS.glob("*.txt")):
         pytest.skip(f"{SHARED_REPORTS} is not present")
     return SHARED_REPORTS
+
+
+@pytest.fixture
+def arxiv_stub() -> Iterator[ArxivStub]:
+    """A local stand-in for export.arxiv.org and arxiv.org/pdf, scripted per path."""
+    with serving() as stub:
+        yield stub

@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from test_ui_scenario import CLAIM_TEXT, build
+from support.scenario import CLAIM_TEXT, build
 
 from claimlab.config import Settings
 from claimlab.store import migrate

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
 import pytest
-from support.arxiv_server import ArxivStub
 from typer.testing import CliRunner
 
 from claimlab import services
@@ -43,23 +41,13 @@ def two_column_pdf() -> bytes:
 
 
 @pytest.fixture
-def stub():
-    server = ArxivStub()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def env(settings, stub):
-    """Settings pointed at the stub, with the demo reviews ingested."""
+def env(settings, arxiv_stub):
+    """Settings pointed at the arXiv stub, with the demo reviews ingested."""
     services.ingest_reports(settings, [EXAMPLE_REPORTS])
     return replace(
         settings,
-        arxiv_api_url=f"{stub.base}/api/query",
-        arxiv_pdf_base=f"{stub.base}/pdf/",
+        arxiv_api_url=f"{arxiv_stub.base}/api/query",
+        arxiv_pdf_base=f"{arxiv_stub.base}/pdf/",
         arxiv_delay=0.0,
     )
 
@@ -72,9 +60,9 @@ def pdf(data: bytes):
     return 200, {"Content-Type": "application/pdf"}, data
 
 
-def test_ingest_ground_and_judge_a_hyperparameter(env, stub):
-    stub.script("/api/query", feed("id_list_2106.01732v2.xml"))
-    stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
+def test_ingest_ground_and_judge_a_hyperparameter(env, arxiv_stub):
+    arxiv_stub.script("/api/query", feed("id_list_2106.01732v2.xml"))
+    arxiv_stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
     (result,) = ingest_arxiv(env, ["2106.01732v2"])
     assert result.status == "added"
     paper = get_paper(env, "2106.01732v2")
@@ -86,7 +74,7 @@ def test_ingest_ground_and_judge_a_hyperparameter(env, stub):
     assert (Path(env.home) / "papers" / "2106.01732v2.pdf").exists()
 
     again = ingest_arxiv(env, ["2106.01732v2"])
-    assert again[0].status == "unchanged" and len(stub.seen) == 3  # no second PDF download
+    assert again[0].status == "unchanged" and len(arxiv_stub.seen) == 3  # no second PDF download
 
     counts = ground_claims(env)
     assert counts["found"] >= 2
@@ -108,10 +96,10 @@ def test_ingest_ground_and_judge_a_hyperparameter(env, stub):
     assert verdict["predicates"][0]["measured"]["source"] == 0.3
 
 
-def test_broken_pdf_is_recorded_and_the_next_paper_goes_on(env, stub):
-    stub.script("/api/query", feed("id_list_two.xml"))
-    stub.script("/pdf/2106.01732v2", (500, {}, b"down"))
-    stub.script("/pdf/2305.05295v2", pdf(b"<html>not a pdf</html>"))
+def test_broken_pdf_is_recorded_and_the_next_paper_goes_on(env, arxiv_stub):
+    arxiv_stub.script("/api/query", feed("id_list_two.xml"))
+    arxiv_stub.script("/pdf/2106.01732v2", (500, {}, b"down"))
+    arxiv_stub.script("/pdf/2305.05295v2", pdf(b"<html>not a pdf</html>"))
     results = ingest_arxiv(replace(env, arxiv_delay=0.0), ["2106.01732v2", "2305.05295v2"])
     assert {r.status for r in results} == {"pdf-failed"}
     papers = {p.key: p for p in list_papers(env)}
@@ -133,9 +121,9 @@ def test_local_pdf_and_refused_ids(env, tmp_path):
     assert sorted(p.name for p in (Path(env.home) / "papers").iterdir()) == ["2106.01732v2.pdf"]
 
 
-def test_cli_papers_show_json(env, stub):
-    stub.script("/api/query", feed("id_list_2106.01732v2.xml"))
-    stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
+def test_cli_papers_show_json(env, arxiv_stub):
+    arxiv_stub.script("/api/query", feed("id_list_2106.01732v2.xml"))
+    arxiv_stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
     runner = CliRunner()
     envvars = {
         "CLAIMLAB_HOME": str(env.home),
@@ -153,14 +141,19 @@ def test_cli_papers_show_json(env, stub):
     assert shown["version"] == 2 and shown["pdf_status"] == "ok"
     assert set(shown["passages"][0]) == {"page", "kind", "section", "bbox", "text"}
     assert runner.invoke(app, ["ground", *db]).exit_code == 0
-    claim_text = runner.invoke(app, ["claims", "show", "1", *db]).stdout
-    assert "evidence:" in claim_text or "spec" in claim_text
+    claims = json.loads(runner.invoke(app, ["claims", "list", "-f", "json", *db]).stdout)
+    (lr,) = [c for c in claims if c["text"].startswith("The learning rate is set to 5e-5")]
+    assert lr["grounding_status"] == "found"
+    claim_text = runner.invoke(app, ["claims", "show", str(lr["id"]), *db]).stdout
+    assert f"\nevidence: 2106.01732v2 p.1 score 1.00 (exact): {' '.join(LEFT)}\n" in claim_text
+    missed = next(c for c in claims if c["grounding_status"] == "not-found")
+    assert "evidence:" not in runner.invoke(app, ["claims", "show", str(missed["id"]), *db]).stdout
 
 
-def test_watch_pass_resumes_without_duplicates(env, stub, monkeypatch):
-    stub.script("/api/query", feed("search_since.xml"))
-    stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
-    stub.script("/pdf/2305.05295v2", pdf(two_column_pdf()))
+def test_watch_pass_resumes_without_duplicates(env, arxiv_stub, monkeypatch):
+    arxiv_stub.script("/api/query", feed("search_since.xml"))
+    arxiv_stub.script("/pdf/2106.01732v2", pdf(two_column_pdf()))
+    arxiv_stub.script("/pdf/2305.05295v2", pdf(two_column_pdf()))
     watch.add(env, "cross-lingual transfer", "cs.CL", 10)
     assert watch.add(env, "cross-lingual transfer", "cs.CL", 10)[1] is False
 

@@ -3,7 +3,8 @@
 from dataclasses import replace
 
 import pytest
-from test_ui_scenario import CLAIM_TEXT, SPEC, build, open_page, rerun, use_app
+from support.app import open_page, rerun, use_app
+from support.scenario import CLAIM_TEXT, SPEC, build
 
 from claimlab import reproduce, services
 from claimlab.runs import jobs

@@ -2,7 +2,8 @@
 
 import json
 
-from test_ui_scenario import MEASURED, PASSAGE, SPEC, build, open_page, rerun, use_app
+from support.app import open_page, rerun, use_app
+from support.scenario import MEASURED, PASSAGE, SPEC, build
 
 from claimlab import services
 from claimlab.runs import jobs

@@ -1,6 +1,7 @@
 """The Jobs page through AppTest: progress bars, a failing job's log, cancel and retry."""
 
-from test_ui_scenario import FAILURE, build, open_page, rerun, use_app
+from support.app import open_page, rerun, use_app
+from support.scenario import FAILURE, build
 
 from claimlab.runs import jobs
 

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from test_ui_scenario import open_page, rerun, use_app
+from support.app import open_page, rerun, use_app
 
 from claimlab import services
 from claimlab.questions import BrokenStudy, list_studies, questions

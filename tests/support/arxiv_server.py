@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,3 +51,16 @@ class ArxivStub(ThreadingHTTPServer):
 
     def queries(self) -> list[dict[str, str]]:
         return [{k: v[0] for k, v in parse_qs(urlsplit(p).query).items()} for p in self.seen]
+
+
+@contextmanager
+def serving() -> Iterator[ArxivStub]:
+    """An ArxivStub answering on a free local port until the block ends."""
+    stub = ArxivStub()
+    thread = threading.Thread(target=stub.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield stub
+    finally:
+        stub.shutdown()
+        stub.server_close()
