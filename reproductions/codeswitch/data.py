@@ -7,6 +7,11 @@ ir/bm25.{run}.{split}.run         TREC run of a first stage (run: en, de, fr, ..
 ir/mlir.{split}.tsv               optional: docid <TAB> language of the MLIR collection
 ir/triples.{split}.jsonl          optional: {"qid", "pos": [...], "neg": [...]}; without it
                                   negatives are the top English BM25 hits that are not relevant
+ir/pairs.train.npy                optional (paper): int32 rows (qid, docid, label), the pointwise
+                                  training pairs in order; replaces triples and the train qrels/run
+ir/stores.json                    optional (paper): {"queries"|"docs": {lang: {split: path}}}, raw
+                                  `id<TAB>text` files (relative to the folder) read through an
+                                  offset index instead of JSONL copies (tsvstore.py)
 lexicon/en-{lang}.txt             MUSE format
 parallel/{lang}.train.jsonl       optional: {"en": ..., "<lang>": ...} for tokenizer/MLM text
 """
@@ -14,16 +19,19 @@ parallel/{lang}.train.jsonl       optional: {"en": ..., "<lang>": ...} for token
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reproductions.common.files import read_jsonl, write_jsonl
+import numpy as np
+
+from reproductions.codeswitch.tsvstore import TsvStore
+from reproductions.common.files import read_json, read_jsonl, write_jsonl
 from reproductions.common.hashing import sha256_text
 from reproductions.common.recipe import ConfigError
 
-Texts = dict[str, dict[str, str]]
-"""language -> id -> text."""
+Texts = dict[str, Mapping[str, str]]
+"""language -> id -> text (a dict, or a TsvStore over a raw file at the paper profile)."""
 
 
 @dataclass
@@ -45,14 +53,24 @@ class IRData:
     """Optional fixed language of each test document in the MLIR collection."""
     extra_texts: dict[str, list[str]] = field(default_factory=dict)
     """Further monolingual text per language for tokenizer/MLM training (parallel corpora)."""
+    pairs: np.ndarray | None = None
+    """Paper: (qid, did, label) int rows, the training pairs in order (memory-mapped)."""
+
+    def iter_training_pairs(self, negatives: int) -> Iterator[tuple[str, str, int]]:
+        """Pointwise (qid, did, label) pairs: each positive with up to `negatives` negatives, or
+        the rows of `pairs` as they are (their ratio was fixed when the data was built)."""
+        if self.pairs is not None:
+            for start in range(0, len(self.pairs), 1 << 16):
+                for qid, did, label in np.asarray(self.pairs[start : start + (1 << 16)]).tolist():
+                    yield str(qid), str(did), int(label)
+            return
+        for qid, pos, neg in self.triples:
+            yield from ((qid, did, 1) for did in pos)
+            yield from ((qid, did, 0) for did in neg[:negatives])
 
     def training_pairs(self, negatives: int) -> list[tuple[str, str, int]]:
-        """Pointwise (qid, did, label) pairs: each positive with up to `negatives` negatives."""
-        pairs = []
-        for qid, pos, neg in self.triples:
-            pairs += [(qid, did, 1) for did in pos]
-            pairs += [(qid, did, 0) for did in neg[:negatives]]
-        return pairs
+        """The pairs of `iter_training_pairs` as a list (small data sets only)."""
+        return list(self.iter_training_pairs(negatives))
 
 
 def _texts(ir: Path, kind: str, split: str) -> Texts:
@@ -60,6 +78,23 @@ def _texts(ir: Path, kind: str, split: str) -> Texts:
     for path in sorted(ir.glob(f"{kind}.*.{split}.jsonl")):
         lang = path.name.split(".")[1]
         out[lang] = {str(r["id"]): r["text"] for r in read_jsonl(path)}
+    return {**out, **_stores(ir, kind, split)}
+
+
+def _stores(ir: Path, kind: str, split: str) -> dict[str, Mapping[str, str]]:
+    """Texts of `ir/stores.json` (paths relative to the data folder), one store per file."""
+    path = ir / "stores.json"
+    if not path.is_file():
+        return {}
+    spec = read_json(path)
+    opened: dict[str, TsvStore] = {}
+    out: dict[str, Mapping[str, str]] = {}
+    for lang, splits in spec.get(kind, {}).items():
+        if split in splits:
+            rel = splits[split]
+            if not (ir.parent / rel).is_file():
+                raise ConfigError(f"{path}: {kind}/{lang}/{split} names {rel}, which is missing")
+            out[lang] = opened.setdefault(rel, TsvStore(ir.parent / rel))
     return out
 
 
@@ -114,13 +149,20 @@ def load_ir_dir(
     """Read a data folder in the layout above."""
     data_dir = Path(data_dir)
     ir = data_dir / "ir"
-    needed = [ir / f"qrels.{s}.txt" for s in ("train", eval_split)]
-    needed.append(ir / f"bm25.{first_stage}.train.run")
+    pairs_file = ir / "pairs.train.npy"
+    needed = [ir / f"qrels.{eval_split}.txt"]
+    if not pairs_file.is_file():
+        needed += [ir / "qrels.train.txt", ir / f"bm25.{first_stage}.train.run"]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing:
         raise ConfigError(f"data folder {data_dir} lacks {missing}")
+    pairs = None
     triples_file = ir / "triples.train.jsonl"
-    if triples_file.is_file():
+    if pairs_file.is_file():
+        triples, pairs = [], np.load(pairs_file, mmap_mode="r")
+        if pairs.ndim != 2 or pairs.shape[1] != 3:
+            raise ConfigError(f"{pairs_file}: expected (n, 3) rows (qid, docid, label)")
+    elif triples_file.is_file():
         triples = [
             (str(r["qid"]), [str(d) for d in r["pos"]], [str(d) for d in r["neg"]])
             for r in read_jsonl(triples_file)
@@ -157,6 +199,7 @@ def load_ir_dir(
         },
         mlir_languages=mlir,
         extra_texts=dict(extra),
+        pairs=pairs,
     )
 
 

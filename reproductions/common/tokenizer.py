@@ -7,6 +7,7 @@ one process to the next; encoding is done by HF `tokenizers` (WordPiece, greedy 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -72,6 +73,14 @@ def save_tokenizer(tokenizer: PreTrainedTokenizerBase, out_dir: str | Path) -> P
     return out_dir
 
 
+def hub_offline() -> bool:
+    """True when HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE forbids downloads."""
+    return any(
+        os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+        for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
+
+
 def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
-    """Load a tokenizer from a local folder (never the network)."""
-    return AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    """Load a tokenizer from a local folder, or a hub id (downloaded unless offline mode is set)."""
+    return AutoTokenizer.from_pretrained(str(path), local_files_only=hub_offline())
