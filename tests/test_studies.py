@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from claimlab.runs.jobs import enqueue_runs
 from claimlab.runs.plan import Planner
 from claimlab.store import queue
 from claimlab.studies import (
@@ -194,10 +193,23 @@ def test_answer_follows_a_numeric_factor(settings, study_file):
 
 def test_pending_runs_give_no_answer(settings, study_file):
     study = load_study(study_file)
-    enqueue_runs(settings, [])
+    assert enqueue_study(settings, study) == (12, 0)  # 2 levels x 2 systems x 3 seeds
     rows = table(settings, study)
-    assert all(r.n == 0 and r.pending == 3 for r in rows)
+    assert [(r.n, r.pending, r.mean) for r in rows] == [(0, 3, None)] * 4
     assert "not enough finished runs" in answer(study, rows)
+
+    first, second = cells(settings, study)[:2]
+    _finish(settings, first.runs[1], 0.3)  # one seed of the first cell has finished
+    running = queue.claim(settings.database_url, "test", 60)  # and the next one has started
+    assert running.config_hash == first.runs[2]
+    rows = table(settings, study)
+    assert [(r.level, r.system) for r in rows[:2]] == [
+        (first.level, first.system),
+        (second.level, second.system),
+    ]
+    assert [(r.n, r.pending) for r in rows] == [(1, 2), (0, 3), (0, 3), (0, 3)]
+    assert rows[0].mean == pytest.approx(0.3) and rows[0].ci_low is None
+    assert "not enough finished runs" in answer(study, rows)  # one cell is not a comparison
 
 
 @pytest.mark.slow
