@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.processes import in_fresh_processes
 
 from reproductions import contract
 from reproductions.common.events import read_events
@@ -86,15 +87,19 @@ def test_every_trained_ranker_starts_from_the_weam_encoder(system: str) -> None:
     assert {s["upstream"]["encoder"] for s in rankers} == {plan["encoder"]["key"]}
 
 
+def stage_keys(plan: dict) -> tuple[str | None, str, str]:
+    """The encoder, ml-cs ranker and clir re-rank stage keys of a plan."""
+    labels = stages(plan)
+    return (
+        plan["encoder"].get("key"),
+        labels["ranker/ml-cs/xx-xx"]["key"],
+        labels["rerank/ml-cs/clir/en-de"]["key"],
+    )
+
+
 def test_levels_seeds_and_weam_fields_give_different_keys() -> None:
     def keys(**extra) -> tuple[str | None, str, str]:
-        plan = contract.plan(smoke(**extra))
-        labels = stages(plan)
-        return (
-            plan["encoder"].get("key"),
-            labels["ranker/ml-cs/xx-xx"]["key"],
-            labels["rerank/ml-cs/clir/en-de"]["key"],
-        )
+        return stage_keys(contract.plan(smoke(**extra)))
 
     runs = [
         keys(),
@@ -107,7 +112,10 @@ def test_levels_seeds_and_weam_fields_give_different_keys() -> None:
     encoders, rankers, reranks = zip(*runs, strict=True)
     assert encoders[0] is None and len(set(encoders[1:])) == 5
     assert len(set(rankers)) == len(set(reranks)) == 6
-    assert keys(encoder_init="mbert+weam") == runs[2]  # deterministic
+
+    # Workers in other processes share the stage cache: the same config, the same keys there.
+    outs = in_fresh_processes(PLAN_OFFLINE, argv=(json.dumps([smoke(encoder_init="mbert+weam")]),))
+    assert [stage_keys(json.loads(out)["plans"][0]) for out in outs] == [runs[2]] * 2
 
 
 def test_unset_fields_keep_existing_run_identity() -> None:

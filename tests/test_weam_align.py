@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+from support.processes import in_fresh_processes
 
 from reproductions.weam.aligner import align_corpus, eflomal_available, load_alignment_file
 from reproductions.weam.collators import token_links
@@ -58,7 +60,18 @@ def test_ibm1_recovers_a_translation_permutation():
     assert used == "ibm1"
     assert _precision(src, tgt, links) > 0.95
     assert sum(map(len, links)) > 0.9 * sum(map(len, src))
-    assert align_corpus(src, tgt, "ibm1")[0] == links  # deterministic
+
+
+def test_ibm1_links_are_the_same_in_every_process():
+    """A resumed or re-planned run re-aligns in a new process: links must not follow str hashes."""
+    src, tgt = _permuted_corpus()
+    code = (
+        "import json, sys; from reproductions.weam.aligner import align_corpus; "
+        "src, tgt = json.load(sys.stdin); print(json.dumps(align_corpus(src, tgt, 'ibm1')[0]))"
+    )
+    outs = in_fresh_processes(code, stdin=json.dumps([src, tgt]))
+    here = align_corpus(src, tgt, "ibm1")[0]
+    assert [json.loads(o) for o in outs] == [[list(map(list, p)) for p in here]] * 2
 
 
 @pytest.mark.skipif(not eflomal_available(), reason="eflomal is not installed")
