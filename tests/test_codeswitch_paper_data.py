@@ -290,3 +290,14 @@ def test_ranker_tokenizer_downloads_unless_offline(monkeypatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "true")
     tokenizer.load_tokenizer("x")
     assert seen == [False, True, True]
+
+
+def test_one_permutation_per_epoch_at_paper_scale() -> None:
+    from reproductions.common import train
+
+    train._epoch_order.cache_clear()
+    first = [train.batch_indices(20_000_000, 64, 3, step) for step in range(50)]
+    info = train._epoch_order.cache_info()
+    assert (info.misses, info.hits) == (1, 49)  # 20M-pair permutation drawn once, not per step
+    assert len({i for batch in first for i in batch}) == 50 * 64  # no repeats within an epoch
+    assert train.batch_indices(10, 5, 1, 2) == train.batch_indices(10, 5, 1, 2)

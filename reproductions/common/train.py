@@ -7,6 +7,7 @@ restored from the checkpoint it reaches the same weights.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import signal
@@ -83,11 +84,19 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict[str, 
     ]
 
 
+@functools.lru_cache(maxsize=2)
+def _epoch_order(n_examples: int, seed: int, epoch: int) -> np.ndarray:
+    # Drawn once per epoch, not per step: a permutation of 20M pairs takes seconds.
+    order = np.random.default_rng([seed, epoch]).permutation(n_examples)
+    order.flags.writeable = False
+    return order
+
+
 def batch_indices(n_examples: int, batch_size: int, seed: int, step: int) -> list[int]:
     """Example indices of batch `step`: epoch-wise permutations seeded by (seed, epoch)."""
     per_epoch = max(1, n_examples // batch_size)
     epoch, offset = divmod(step, per_epoch)
-    order = np.random.default_rng([seed, epoch]).permutation(n_examples)
+    order = _epoch_order(n_examples, seed, epoch)
     start = offset * batch_size
     return order[start : start + batch_size].tolist()
 
