@@ -2,17 +2,59 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from claimlab.judging import stats as v
+from claimlab.claims.predicates import kind_of
+from claimlab.judging import checks, stats
+from claimlab.judging.checks import CheckResult
+from claimlab.judging.hyperparameters import judge_hyperparameter
+from claimlab.judging.measure import read_side
+from claimlab.judging.rules import Rules
+from claimlab.records import (
+    CANNOT_RUN,
+    INCONCLUSIVE,
+    INVALID,
+    NOT_RUN,
+    REFUTED,
+    SUPPORTED,
+    UNINFORMATIVE,
+    RunView,
+)
 from claimlab.runs import recipes
-from claimlab.runs.plan import Check, PredicatePlan, Side
-from claimlab.store.entities import RunView
+from claimlab.runs.plan import PredicatePlan
+
+COMBINE_RULE = (
+    "all predicates supported -> supported; any refuted -> refuted (only valid, informative "
+    "checks can refute; refutation tests Holm-corrected over the claim's {checks} check(s)); "
+    "otherwise any invalid measurement -> invalid measurement; any uninformative -> "
+    "uninformative; all not run -> not run; all cannot run at this profile -> cannot run at "
+    "this profile; otherwise inconclusive. A predicate's checks (language pairs) combine the "
+    "same way."
+)
+"""How predicate states make the claim's state (and check states a predicate's)."""
+
+
+def combine(states: list[str]) -> str:
+    """A claim's state from its predicates' states, or a predicate's from its checks'."""
+    if not states:
+        return NOT_RUN
+    runnable = [s for s in states if s != CANNOT_RUN]
+    if not runnable:
+        return CANNOT_RUN
+    if REFUTED in runnable:
+        return REFUTED
+    if all(s == SUPPORTED for s in states):
+        return SUPPORTED
+    for state in (INVALID, UNINFORMATIVE):
+        if state in runnable:
+            return state
+    if all(s == NOT_RUN for s in runnable):
+        return NOT_RUN
+    return INCONCLUSIVE
 
 
 def _claimed(p: dict[str, Any]) -> Any:
-    kind = p.get("kind", "comparison")
+    kind = kind_of(p)
     if kind in ("value", "hyperparameter"):
         return p["value"]
     lhs = p["lhs"] + (f" @{p['lhs_task']}" if p.get("lhs_task") else "")
@@ -21,143 +63,126 @@ def _claimed(p: dict[str, Any]) -> Any:
         lhs += f" ({p.get('lhs_setting') or p.get('setting')})"
         rhs += f" ({p.get('rhs_setting') or p.get('setting')})"
     text = f"{lhs} {p['op']} {rhs}"
-    return text + (f", {p['qualifier']}" if p.get("qualifier") else "")
+    if p.get("margin"):
+        text += f" by {p['margin']['value']:g} {p['margin']['unit']}"
+    text += f", {p['qualifier']}" if p.get("qualifier") else ""
+    return text + (f" ({p['hedge']})" if p.get("hedge") else "")
 
 
-def _values(side: Side, runs: dict[str, RunView]) -> tuple[dict[int, float], str | None]:
-    """Per-seed values of a side, or the reason they are missing (not run / cannot run)."""
-    values, missing, unmeasured = {}, [], []
-    for seed, digest in side.runs.items():
-        run = runs.get(digest)
-        if run is None or run.status != "succeeded":
-            missing.append(f"seed {seed}: {run.status if run else 'not queued'}")
-            continue
-        value = run.metrics.get(side.metric_key)
-        if value is None:
-            unmeasured.append(seed)
-        else:
-            values[seed] = float(value)
-    if unmeasured and not values:
-        return {}, f"cannot: the recipe did not measure {side.metric_key}"
-    if missing and not values:
-        return {}, "not run: " + "; ".join(missing)
-    return values, None
+class _Predicate:
+    """One predicate's checks, tested before the claim's Holm step and decided after."""
 
-
-def _check(check: Check, p: dict[str, Any], runs: dict[str, RunView], rules: v.Rules):
-    lhs, why = _values(check.lhs, runs)
-    rhs, why_r = _values(check.rhs, runs) if check.rhs else ({}, None)
-    reason = why or why_r
-    if reason:
-        state = v.CANNOT_RUN if reason.startswith("cannot") else v.NOT_RUN
-        return v.Outcome(state, reason, {})
-    if check.rhs is None:
-        return v.judge_value([lhs[s] for s in sorted(lhs)], p["value"], rules)
-    paired = sorted(lhs) == sorted(rhs)
-    a, b = [lhs[s] for s in sorted(lhs)], [rhs[s] for s in sorted(rhs)]
-    return v.judge_comparison(a, b, p["op"], p.get("qualifier"), rules, paired=paired)
-
-
-def judge_predicate(
-    plan: PredicatePlan,
-    runs: dict[str, RunView],
-    rules: v.Rules,
-    profile: str,
-    evidence: list[str],
-) -> dict[str, Any]:
-    """The stored record of one predicate's judgement."""
-    p = plan.predicate
-    record: dict[str, Any] = {"predicate": p, "claimed": _claimed(p)}
-    if p.get("kind") == "hyperparameter":
-        state, rule, measured = _hyperparameter(p, evidence)
-        return {**record, "state": state, "rule": rule, "measured": measured, "n_seeds": 0}
-    if plan.cannot_run:
-        return {
-            **record,
-            "state": v.CANNOT_RUN,
-            "rule": plan.cannot_run,
-            "measured": None,
-            "n_seeds": 0,
-        }
-    outcomes = [(c.label, _check(c, p, runs, rules)) for c in plan.checks]
-    state = v.combine([o.state for _, o in outcomes])
-    n_seeds = min(
-        (o.measured.get("lhs", o.measured).get("n", 0) for _, o in outcomes if o.measured),
-        default=0,
-    )
-    stand_in = (
-        recipes.capabilities()[p["recipe"]]["tasks"]
-        .get(p.get("task"), {})
-        .get("details", {})
-        .get("stand_in", {})
-        .get(profile)
-    )
-    rule = (
-        outcomes[0][1].rule
-        if len(outcomes) == 1
-        else (f"each of {len(outcomes)} language pairs: {outcomes[0][1].rule}")
-    )
-    measured = {label: o.measured | {"state": o.state} for label, o in outcomes}
-    return {
-        **record,
-        "state": state,
-        "rule": rule,
-        "measured": measured,
-        "n_seeds": n_seeds,
-        "stand_in": stand_in,
-    }
-
-
-def _hyperparameter(p: dict[str, Any], evidence: list[str]) -> tuple[str, str, dict[str, Any]]:
-    """Check a claimed setting against the grounded passages, then the recipe's paper config."""
-    entry = recipes.capabilities()[p["recipe"]]["parameters"][p["parameter"]]
-    paper = entry.get("details", {}).get("paper")
-    names = [p["parameter"], *entry.get("aliases", [])]
-    in_source = _source_value(evidence, names)
-    measured = {"paper_config": paper, "source": in_source}
-    if in_source is not None:
-        ok = abs(in_source - float(p["value"])) <= 1e-9 * max(1.0, abs(in_source))
-        state = v.SUPPORTED if ok else v.REFUTED
-        return (
-            state,
-            "consistent with the paper's text" if ok else "contradicted by the paper's text",
-            measured,
-        )
-    note = "not found in source"
-    if paper is not None:
-        agrees = abs(float(paper) - float(p["value"])) <= 1e-12 + 1e-9 * abs(float(paper))
-        note += f"; the recipe's paper profile uses {paper} ({'same' if agrees else 'different'})"
-    return v.INCONCLUSIVE, note, measured
-
-
-def _source_value(texts: list[str], names: list[str]) -> float | None:
-    """The number a passage gives for a parameter ("learning rate of 5e-5"), if any."""
-    for text in texts:
-        for name in names:
-            pattern = re.escape(name).replace(r"\ ", r"\s+").replace("_", "[ _]")
-            m = re.search(
-                rf"{pattern}\W{{0,3}}(?:is\s+|was\s+|of\s+|to\s+|=\s*|as\s+|set\s+to\s+)*"
-                r"([-+]?\d+(?:\.\d+)?(?:e-?\d+)?)",
-                text,
-                re.I,
+    def __init__(self, plan: PredicatePlan, runs: dict[str, RunView], rules: Rules) -> None:
+        self.plan, self.p = plan, plan.predicate
+        self.checks: list[CheckResult] = []
+        self.fixed: tuple[str, str, Any] | None = None
+        self.rule_words = ""
+        kind = kind_of(self.p)
+        if kind == "hyperparameter":
+            return
+        if plan.cannot_run:
+            self.fixed = CANNOT_RUN, plan.cannot_run, None
+            return
+        table = recipes.capabilities()[self.p["recipe"]]
+        metric = self.p.get("metric", "")
+        if kind == "value":
+            k = int(self.p.get("paper_runs") or 1)
+            for c in plan.checks:
+                self.checks.append(
+                    checks.value(
+                        c.label,
+                        read_side(c.lhs, runs),
+                        float(self.p["value"]),
+                        k,
+                        metric,
+                        table,
+                        rules,
+                    )
+                )
+            return
+        rule, flipped, key = rules.rule_for(self.p.get("op", ""), self.p.get("qualifier"))
+        for c in plan.checks:
+            assert c.rhs is not None
+            self.checks.append(
+                checks.comparison(
+                    c.label,
+                    read_side(c.lhs, runs),
+                    read_side(c.rhs, runs),
+                    rule,
+                    flipped,
+                    key,
+                    metric,
+                    table,
+                    rules,
+                )
             )
-            if m:
-                return float(m.group(1))
-    return None
+
+    @property
+    def tested(self) -> list[CheckResult]:
+        """Checks waiting for the claim's Holm step."""
+        return [c for c in self.checks if c.state is None]
+
+    def record(self, profile: str, evidence: list[str]) -> dict[str, Any]:
+        """The stored record of this predicate's judgement."""
+        p = self.p
+        base: dict[str, Any] = {"predicate": p, "claimed": _claimed(p)}
+        if kind_of(p) == "hyperparameter":
+            table = recipes.capabilities()[p["recipe"]]
+            state, rule, measured = judge_hyperparameter(p, evidence, table)
+            return {**base, "state": state, "rule": rule, "measured": measured, "n_seeds": 0}
+        if self.fixed:
+            state, rule, measured = self.fixed
+            return {**base, "state": state, "rule": rule, "measured": measured, "n_seeds": 0}
+        states = [c.state or INCONCLUSIVE for c in self.checks]
+        used = [len(s["seeds"]["used"]) for c in self.checks for s in _sides(c.measured)]
+        planned = [len(s["seeds"]["planned"]) for c in self.checks for s in _sides(c.measured)]
+        return {
+            **base,
+            "state": combine(states),
+            "rule": self._rule(),
+            "measured": {c.label: c.record() for c in self.checks},
+            "n_seeds": min(used, default=0),
+            "seeds_planned": max(planned, default=0),
+            "seeds_used": min(used, default=0),
+            "stand_in": _stand_in(p, profile),
+        }
+
+    def _rule(self) -> str:
+        words = next((c.measured["rule"] for c in self.checks if "rule" in c.measured), "")
+        if len(self.checks) == 1:
+            return words or self.checks[0].reason
+        head = f"each of {len(self.checks)} checks ({', '.join(c.label for c in self.checks)})"
+        notes = [f"{c.label}: {c.state}" for c in self.checks]
+        text = f"{head}: {words}" if words else head
+        if self.p.get("margin"):
+            text += "; the stated size is shown, not tested"
+        return f"{text} [{'; '.join(notes)}]"
+
+
+def _sides(measured: dict[str, Any]) -> list[dict[str, Any]]:
+    sides = [measured[s] for s in ("lhs", "rhs") if s in measured]
+    return sides or [measured]
+
+
+def _stand_in(p: dict[str, Any], profile: str) -> str | None:
+    task = recipes.capabilities()[p["recipe"]]["tasks"].get(p.get("task"), {})
+    return task.get("details", {}).get("stand_in", {}).get(profile)
 
 
 def judge_claim(
     plans: list[PredicatePlan],
     runs: dict[str, RunView],
-    rules: v.Rules,
+    rules: Rules,
     profile: str,
     evidence: list[str],
 ) -> tuple[str, list[dict[str, Any]], str]:
     """The claim's state, its predicate records and the rule in words."""
-    records = [judge_predicate(p, runs, rules, profile, evidence) for p in plans]
-    state = v.combine([r["state"] for r in records])
-    rule = (
-        "all predicates supported -> supported; any refuted -> refuted; otherwise inconclusive "
-        f"({len(records)} predicate(s) at profile {profile})"
-    )
-    return state, records, rule
+    predicates = [_Predicate(plan, runs, rules) for plan in plans]
+    tested = [c for pred in predicates for c in pred.tested]
+    adjusted = stats.holm([c.p_refute for c in tested])  # type: ignore[misc]
+    for check, p_holm in zip(tested, adjusted, strict=True):
+        check.decide(p_holm, rules.alpha)
+    records = [pred.record(profile, evidence) for pred in predicates]
+    state = combine([r["state"] for r in records])
+    rule = COMBINE_RULE.format(checks=len(tested))
+    return state, records, f"{rule} ({len(records)} predicate(s) at profile {profile})"

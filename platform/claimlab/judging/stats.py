@@ -1,175 +1,136 @@
-"""Judge claim predicates from measured numbers over seeds: tests, intervals, tolerances."""
+"""Statistics over per-seed numbers: differences with one-sided tests, Holm, CORE-Bench intervals.
+
+Every function takes finite numbers; the judge screens NaN and infinities out first.
+"""
 
 from __future__ import annotations
 
 import math
-import tomllib
-import warnings
-from dataclasses import dataclass, field
-from importlib import resources
-from statistics import fmean, stdev
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from scipy import stats
 
-from claimlab.records import CANNOT_RUN, INCONCLUSIVE, NOT_RUN, REFUTED, SUPPORTED
+from claimlab.judging.rules import Rules  # noqa: F401  (re-exported: callers load rules here)
 
-
-@dataclass(frozen=True)
-class Rules:
-    """Thresholds from qualifiers.toml."""
-
-    alpha: float
-    margin: float
-    qualifiers: dict[str, dict[str, float]]
-    abs_tolerance: float
-    rel_tolerance: float
-
-    @classmethod
-    def load(cls, text: str | None = None) -> Rules:
-        """Rules from `text`, default: the qualifiers.toml shipped with claimlab."""
-        if text is None:
-            text = resources.files("claimlab.judging").joinpath("qualifiers.toml").read_text()
-        data = tomllib.loads(text)
-        return cls(
-            alpha=data["alpha"],
-            margin=data["comparison"]["margin"],
-            qualifiers=data["qualifiers"],
-            abs_tolerance=data["values"]["abs_tolerance"],
-            rel_tolerance=data["values"]["rel_tolerance"],
-        )
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The judgement of one predicate."""
-
-    state: str
-    rule: str
-    measured: dict[str, Any] = field(default_factory=dict)
+EXACT = 1e-12
+"""A standard error at or below this (times the numbers' scale) is zero: the seeds did not vary."""
 
 
 def summary(values: list[float]) -> dict[str, Any]:
-    """Mean, sample sd and n of per-seed values."""
+    """Mean, sample sd and n of per-seed values (None where undefined)."""
+    arr = np.asarray(values, dtype=float)
     return {
-        "mean": fmean(values) if values else None,
-        "sd": stdev(values) if len(values) > 1 else None,
-        "n": len(values),
-        "values": list(values),
+        "mean": float(arr.mean()) if arr.size else None,
+        "sd": float(arr.std(ddof=1)) if arr.size > 1 else None,
+        "n": int(arr.size),
+        "values": [float(v) for v in arr],
     }
 
 
-def _diff_interval(a: list[float], b: list[float], paired: bool, alpha: float):
-    """Mean of a - b, its (1 - alpha) CI and the test's name."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # identical values: handled below
-        if paired:
-            res, name = stats.ttest_rel(a, b), "paired t-test"
-        else:
-            res, name = stats.ttest_ind(a, b, equal_var=False), "Welch's t-test"
-    diff = fmean(a) - fmean(b)
-    if not math.isfinite(res.statistic):  # zero variance: the difference is exact
-        return diff, (diff, diff), float(diff == 0), name
-    ci = res.confidence_interval(1 - alpha)
-    return diff, (float(ci.low), float(ci.high)), float(res.pvalue), name
+def varies(values: list[float]) -> bool:
+    """True when the values are not all the same."""
+    return len(values) > 1 and max(values) != min(values)
 
 
-def judge_comparison(
-    lhs: list[float],
-    rhs: list[float],
-    op: str,
-    qualifier: str | None,
-    rules: Rules,
-    paired: bool = False,
-) -> Outcome:
-    """Judge `lhs op rhs` (op is >, <, ≈ or ≥ "not worse") over seeds, with a qualifier."""
-    measured: dict[str, Any] = {"lhs": summary(lhs), "rhs": summary(rhs)}
-    if len(lhs) < 2 or len(rhs) < 2:
-        return Outcome(INCONCLUSIVE, "fewer than 2 seeds on a side: no test", measured)
-    a, b = (rhs, lhs) if op == "<" else (lhs, rhs)
-    diff, (lo, hi), p, test = _diff_interval(a, b, paired and len(a) == len(b), rules.alpha)
-    level = round(100 * (1 - rules.alpha))
-    measured.update({"diff": diff, "ci": [lo, hi], "p": p, "test": test})
-    q = (qualifier or "").lower()
-    params = rules.qualifiers.get(q, {})
-    side = "lhs - rhs" if op != "<" else "rhs - lhs"
-    if q == "not significantly different":
-        rule = f"no significant difference: {test} p >= {rules.alpha}; refuted if p < {rules.alpha}"
-        return Outcome(SUPPORTED if p >= rules.alpha else REFUTED, rule, measured)
-    if op == "≥":
-        c = rules.qualifiers["similar"]["close"]
-        rule = (
-            f"not worse: the {level}% CI of lhs - rhs ({test}) above -{c}; "
-            f"refuted if it lies below -{c}"
-        )
-        if lo > -c:
-            return Outcome(SUPPORTED, rule, measured)
-        if hi < -c:
-            return Outcome(REFUTED, rule, measured)
-        return Outcome(INCONCLUSIVE, rule, measured)
-    if "close" in params and op != "≈":
-        c = params["close"]
-        rule = (
-            f"{q}: {side} > 0 on average and its {level}% CI ({test}) within ±{c}; "
-            f"refuted if the CI lies above {c} or below 0"
-        )
-        if diff > 0 and -c <= lo and hi <= c:
-            return Outcome(SUPPORTED, rule, measured)
-        if lo > c or hi < 0:
-            return Outcome(REFUTED, rule, measured)
-        return Outcome(INCONCLUSIVE, rule, measured)
-    if op == "≈":
-        c = params.get("close", rules.qualifiers["similar"]["close"])
-        rule = f"equivalence: the {level}% CI of lhs - rhs ({test}) within ±{c}; refuted if outside"
-        if -c <= lo and hi <= c:
-            return Outcome(SUPPORTED, rule, measured)
-        if lo > c or hi < -c:
-            return Outcome(REFUTED, rule, measured)
-        return Outcome(INCONCLUSIVE, rule, measured)
-    m = params.get("margin", rules.margin)
-    rule = f"{side}: {level}% CI ({test}) above 0"
-    rule += f" and mean gain at least {m}" if m else ""
-    rule += f"; refuted if the CI lies below {m}"
-    if lo > 0 and diff >= m:
-        return Outcome(SUPPORTED, rule, measured)
-    if hi < m:
-        return Outcome(REFUTED, rule, measured)
-    return Outcome(INCONCLUSIVE, rule, measured)
+@dataclass(frozen=True)
+class Difference:
+    """The estimated difference lhs − rhs, its standard error and degrees of freedom."""
+
+    estimate: float
+    se: float
+    df: float
+    test: str
+
+    @property
+    def exact(self) -> bool:
+        """No spread: the estimate is the difference, the tests are comparisons."""
+        return self.se <= EXACT * max(1.0, abs(self.estimate))
+
+    def p_above(self, threshold: float) -> float:
+        """One-sided p-value of H0: d <= threshold."""
+        if self.exact:
+            return 0.0 if self.estimate > threshold else 1.0
+        return float(stats.t.sf((self.estimate - threshold) / self.se, self.df))
+
+    def p_below(self, threshold: float) -> float:
+        """One-sided p-value of H0: d >= threshold."""
+        if self.exact:
+            return 0.0 if self.estimate < threshold else 1.0
+        return float(stats.t.sf((threshold - self.estimate) / self.se, self.df))
+
+    def interval(self, alpha: float) -> tuple[float, float]:
+        """The two one-sided (1 − alpha) bounds: the (1 − 2·alpha) two-sided interval."""
+        if self.exact:
+            return self.estimate, self.estimate
+        half = float(stats.t.ppf(1 - alpha, self.df)) * self.se
+        return self.estimate - half, self.estimate + half
 
 
-def judge_value(values: list[float], claimed: float, rules: Rules) -> Outcome:
-    """Judge a claimed number: CORE-Bench's prediction interval, or a tolerance with one seed."""
-    measured = summary(values)
-    if not values:
-        return Outcome(NOT_RUN, "no measurement", measured)
-    mean = measured["mean"]
-    if len(values) == 1:
-        tol = max(rules.abs_tolerance, rules.rel_tolerance * abs(claimed))
-        rule = f"one seed: |measured - claimed| <= max({rules.abs_tolerance}, "
-        rule += f"{rules.rel_tolerance}·|claimed|) = {tol:.4g}"
-        measured["interval"] = [mean - tol, mean + tol]
-        ok = abs(mean - claimed) <= tol
-        return Outcome(SUPPORTED if ok else REFUTED, rule, measured)
-    n, sd = len(values), measured["sd"]
-    t = float(stats.t.ppf(1 - rules.alpha / 2, n - 1))
-    half = t * sd * math.sqrt(1 + 1 / n)
-    measured["interval"] = [mean - half, mean + half]
-    rule = f"CORE-Bench: claimed within mean ± t(0.975, {n - 1})·sd·sqrt(1 + 1/{n})"
-    ok = mean - half <= claimed <= mean + half
-    return Outcome(SUPPORTED if ok else REFUTED, rule, measured)
+def difference(lhs: list[float], rhs: list[float], paired: bool) -> Difference:
+    """lhs − rhs by a paired t-test (same seeds, same order) or Welch's t-test."""
+    a, b = np.asarray(lhs, dtype=float), np.asarray(rhs, dtype=float)
+    if paired:
+        if a.size != b.size:
+            raise ValueError("a paired test needs the same seeds on both sides")
+        d = a - b
+        se = float(d.std(ddof=1) / math.sqrt(d.size))
+        return Difference(float(d.mean()), se, d.size - 1, f"paired t-test over {d.size} seeds")
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = float(math.sqrt(va + vb))
+    if va + vb == 0:
+        df = float(a.size + b.size - 2)
+    else:
+        df = float((va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1)))
+    test = f"Welch's t-test over {a.size} and {b.size} seeds"
+    return Difference(float(a.mean() - b.mean()), se, df, test)
 
 
-def combine(states: list[str]) -> str:
-    """A claim's state from its predicates' states."""
-    if not states:
-        return NOT_RUN
-    runnable = [s for s in states if s != CANNOT_RUN]
-    if not runnable:
-        return CANNOT_RUN
-    if REFUTED in runnable:
-        return REFUTED
-    if all(s == NOT_RUN for s in runnable):
-        return NOT_RUN
-    if all(s == SUPPORTED for s in states):
-        return SUPPORTED
-    return INCONCLUSIVE
+def holm(pvalues: list[float]) -> list[float]:
+    """Holm-adjusted p-values, in the input's order."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+@dataclass(frozen=True)
+class ValueInterval:
+    """CORE-Bench's interval around the mean of n seeds for a number that is a mean of k runs."""
+
+    mean: float
+    half: float
+    """Half-width: max(t·sd·sqrt(1/n + 1/k), floor)."""
+    floor: float
+    p: float
+    """Two-sided p-value of the claimed number, same t distribution (1 inside the floor)."""
+
+
+def value_interval(
+    values: list[float], claimed: float, k: int, alpha: float, floor: float
+) -> ValueInterval:
+    """The interval mean ± t(1 − alpha/2, n − 1)·sd·sqrt(1/n + 1/k), never narrower than floor."""
+    n = len(values)
+    mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
+    scale = sd * math.sqrt(1 / n + 1 / k)
+    half = max(float(stats.t.ppf(1 - alpha / 2, n - 1)) * scale, floor)
+    gap = abs(claimed - mean)
+    if gap <= floor:
+        p = 1.0
+    elif scale <= EXACT * max(1.0, abs(mean)):
+        p = 0.0
+    else:
+        p = float(2 * stats.t.sf(gap / scale, n - 1))
+    return ValueInterval(mean, half, floor, p)
+
+
+def above(values: list[float], reference: list[float], alpha: float) -> tuple[bool, float]:
+    """Whether values lie significantly above reference, seed by seed (one-sided, paired)."""
+    d = difference(values, reference, paired=True)
+    p = d.p_above(0.0)
+    return p < alpha, p
