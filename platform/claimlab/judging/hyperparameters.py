@@ -18,9 +18,9 @@ _CLAUSE_END = re.compile(r"[.;](?:\s|$)|\n")
 
 
 def _alias_pattern(alias: str) -> re.Pattern[str]:
-    body = re.escape(alias).replace(r"\ ", r"[\s_-]+").replace("_", r"[\s_-]+")
-    body = body.replace(r"\-", r"[\s_-]+")
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.I)
+    """A name as a whole word (plural too), spaces, hyphens and underscores alike."""
+    body = r"[\s_-]+".join(re.escape(word) for word in re.split(r"[\s_-]+", alias.strip()))
+    return re.compile(rf"(?<!\w){body}s?(?!\w)", re.I)
 
 
 def parameter_names(table: dict[str, Any], parameter: str) -> list[str]:
