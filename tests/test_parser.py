@@ -272,6 +272,14 @@ def test_shared_reviews(shared_reports):
         assert (p["parameter"], p["op"], p["value"]) == (parameter, "=", value), text
 
 
+def test_validation_reads_legacy_spellings():
+    old = {"recipe": "weam", "lhs": "mbert+weam", "rhs": "mbert", "metric": "accuracy"}
+    got = validate(
+        [{**old, "op": "≥"}, {**old, "op": "<", "qualifier": "slightly lower but close"}], CAPS
+    )
+    assert [(p["op"], p.get("qualifier")) for p in got] == [(">=", None), ("<", "slightly")]
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

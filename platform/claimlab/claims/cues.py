@@ -135,8 +135,10 @@ COMPARATIVE = re.compile(
 """Comparison words outside any cue: a comparison the parser did not read."""
 NEITHER = re.compile(r"\b(?:neither|none of)\b", re.I)
 UNCLEAR = re.compile(
-    r"\b(?:except|apart from|other than|unless|only (?:when|if)|rather than|instead of|"
-    r"barely|hardly|scarcely|nor (?:does|do|did|is|are)|not always|whether)\b",
+    r"\b(?:except|apart from|other than|unless|only (?:when|if)|rather than|instead of|if|when|"
+    r"whenever|provided that|as long as|unlike|in contrast to|as opposed to|contrary to|barely|"
+    r"hardly|scarcely|nor (?:does|do|did|is|are)|not (?:always|necessarily|generally|all)|"
+    r"whether)\b",
     re.I,
 )
 """Scopes the parser does not read (exceptions, conditions, near-negations)."""
@@ -167,7 +169,11 @@ QUALIFIER_WORDS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b(?:statistically )?significant(?:ly)?\b", re.I), "significantly"),
     (
-        re.compile(r"\bslight(?:ly)?\b|\bmarginal(?:ly)?\b|\ba (?:little|bit)\b", re.I),
+        re.compile(
+            r"\bslight(?:ly)?\b|\bmarginal(?:ly)?\b|\ba (?:little|bit)\b|"
+            r"\bby a (?:small|slight|narrow) margin\b",
+            re.I,
+        ),
         "slightly",
     ),
     (re.compile(r"\bconsistent(?:ly)?\b", re.I), "consistently"),
@@ -184,6 +190,13 @@ MARGIN = re.compile(
     r"MRR@10\b|MRR\b|F1\b|accuracy\b)?",
     re.I,
 )
+MARGIN_BEFORE = re.compile(
+    r"(?<![\w.])(?P<num>\d[\d.,]*)\s*(?P<unit>%|percent\b|percentage points?\b|pp\b|"
+    r"(?:absolute |accuracy |F1 |MRR@10 |MRR |)points?\b)(?=\s+(?:higher|better|lower|worse|"
+    r"above|below|ahead|behind)\b)",
+    re.I,
+)
+"""A size before the comparative: "3 points higher than"."""
 DIFFERENCE = re.compile(r"\+\d|\b(?:gaps?|gains?|improvements?|drops?)\b", re.I)
 DESCRIPTION = re.compile(
     r"\b(?:is|are) an? (?:cheap |simple )?(?:\w+ )?(?:method|way|technique|approach)\b|"

@@ -91,8 +91,6 @@ class SpecParser:
                 raise Unreadable(
                     f"names a combination of systems ({s[a.start : b.end]}) no recipe runs"
                 )
-        if m := C.UNCLEAR.search(s):
-            raise Unreadable(f"has a scope the parser does not read ({m.group()!r})")
         params = self._hyperparameters(facts, t)
         found = Reading(facts, t, truncated)
         if params:
@@ -103,6 +101,8 @@ class SpecParser:
             return ParsedSpec("data", self._lengths(facts, t, m))
         if not found.cues:
             return self._no_cue(facts, t)
+        if m := C.UNCLEAR.search(s):
+            raise Unreadable(f"has a scope the parser does not read ({m.group()!r})")
         predicates = found.predicates()
         if not predicates:
             raise Unreadable("could not tell what is compared")

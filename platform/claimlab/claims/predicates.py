@@ -31,6 +31,8 @@ from typing import Any, Literal, NotRequired, TypedDict
 OPS = (">", "<", ">=", "<=", "≈", "=")
 LEGACY_OPS = {"≥": ">=", "≤": "<=", "~": "≈"}
 """Spellings of older specs, read as the op on the right."""
+LEGACY_QUALIFIERS = {"slightly lower but close": "slightly"}
+"""Qualifiers of older specs, read as the one on the right (with op "<")."""
 KINDS = ("comparison", "value", "hyperparameter", "data", "description")
 QUALIFIERS = (
     "significantly",
@@ -88,7 +90,8 @@ def kind_of(p: dict[str, Any]) -> str:
 def validate(predicates: Any, caps: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Check a spec; raise SpecError naming the predicate and field at fault.
 
-    Returns the predicates with legacy op spellings ("≥") replaced by the current ones.
+    Returns the predicates with legacy spellings ("≥", "slightly lower but close") replaced
+    by the current ones.
     """
     if not isinstance(predicates, list):
         raise SpecError("a spec is a JSON list of predicates")
@@ -99,6 +102,8 @@ def validate(predicates: Any, caps: dict[str, dict[str, Any]]) -> list[dict[str,
             raise SpecError(f"{where}: must be an object")
         if p.get("op") in LEGACY_OPS:
             p = {**p, "op": LEGACY_OPS[p["op"]]}
+        if p.get("qualifier") in LEGACY_QUALIFIERS:
+            p = {**p, "qualifier": LEGACY_QUALIFIERS[p["qualifier"]]}
         _check(p, caps, where)
         out.append(p)
     return out

@@ -144,8 +144,8 @@ class Reading:
             lhs, rhs = (before, after) if before else (rest, after)
         elif not rhs and len(lhs) > 1 and cue.rule.op == "≈" and not cue.rule.gains:
             lhs, rhs = lhs[:1], lhs[1:]
-        if C.OTHERS.search(s, cue.end, obj_end):
-            rhs = [x for x in f.table["systems"] if x not in lhs]
+        if C.OTHERS.search(s, subj_start, obj_end):
+            raise Unreadable(f"'other systems' does not say which: {s[subj_start:obj_end]!r}")
         subj_set = names(self._in("settings", subj_start, cue.end))
         obj_set = names(self._in("settings", cue.end, obj_end))
         carried = not lhs
@@ -251,8 +251,8 @@ class Reading:
         return _negate(base) if neg else base
 
     def _margin(self, start: int, end: int) -> dict[str, Any] | None:
-        m = C.MARGIN.search(self.s, start, end)
-        if m is None or m.group("up"):
+        m = C.MARGIN.search(self.s, start, end) or C.MARGIN_BEFORE.search(self.s, start, end)
+        if m is None or m.groupdict().get("up"):
             return None
         value = parse_number(m.group("num").rstrip(".,"))
         if value is None:
