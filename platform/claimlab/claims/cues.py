@@ -133,6 +133,9 @@ COMPARATIVE = re.compile(
     re.I,
 )
 """Comparison words outside any cue: a comparison the parser did not read."""
+PARTICIPLE = re.compile(r"(?:ed|en)$", re.I)
+AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+){0,2}$", re.I)
+"""A participle cue after "is": passive voice the passive rules did not read."""
 NEITHER = re.compile(r"\b(?:neither|none of)\b", re.I)
 UNCLEAR = re.compile(
     r"\b(?:except|apart from|other than|unless|only (?:when|if)|rather than|instead of|if|when|"
@@ -185,7 +188,7 @@ HEDGE = re.compile(
 )
 MARGIN = re.compile(
     r"\bby\s+(?P<up>up to\s+)?(?:about|around|roughly|approximately|nearly|almost|over|"
-    r"more than|at least|~)?\s*(?P<num>[+−-]?\d[\d.,]*)\s*(?P<unit>%|percent\b|"
+    r"more than|at least|~)?\s*(?P<num>[+−-]?\d[\d.,]*(?:[eE][−-]?\d+)?)\s*(?P<unit>%|percent\b|"
     r"percentage points?\b|pp\b|(?:absolute |accuracy |F1 |MRR@10 |MRR |)points?\b|"
     r"MRR@10\b|MRR\b|F1\b|accuracy\b)?",
     re.I,

@@ -116,6 +116,10 @@ class Reading:
                 raise Unreadable(f"a double negation: {s[subj_start:obj_end]!r}")
             neg = True
         elsewhere = s[subj_start:window_start] + " " + s[cue.end : obj_end]
+        if C.NEITHER.search(s, cue.end, obj_end) and not re.match(
+            r"\s*(?:neither|none of)\b", s[cue.end : obj_end], re.I
+        ):
+            raise Unreadable(f"a 'neither' the parser cannot scope: {s[subj_start:obj_end]!r}")
         if C.NEGATION.search(elsewhere):
             raise Unreadable(f"a negation the parser cannot scope: {s[subj_start:obj_end]!r}")
         return neg
@@ -133,6 +137,18 @@ class Reading:
             raise Unreadable(f"a comparison word the parser does not read: {m.group()!r}")
         subj_m = self._in("systems", subj_start, cue.start)
         obj_m = self._in("systems", cue.end, obj_end)
+        where = repr(s[subj_start:obj_end].strip())
+        if not cue.rule.passive and (
+            C.PARTICIPLE.search(s[cue.start : cue.end])
+            and C.AUXILIARY.search(s[subj_start : cue.start])
+        ):
+            raise Unreadable(f"a passive voice the parser does not read: {where}")
+        for a, b, found in ((subj_start, cue.start, subj_m), (cue.end, obj_end, obj_m)):
+            inner = [x for x in self._in("settings", a, b) if found and found[0].end < x.start]
+            if any(x.end < found[-1].start for x in inner):
+                raise Unreadable(f"settings attached to single systems: {where}")
+        if len(list(C.MARGIN.finditer(s, subj_start, obj_end))) > 1:
+            raise Unreadable(f"several sizes in one comparison: {where}")
         neg = self._negated(subj_start, cue, obj_end, subj_m)
         lhs, rhs = names(subj_m), names(obj_m)
         if not rhs and lhs and (vs := C.VERSUS.search(s, subj_start, cue.start)):
@@ -257,7 +273,9 @@ class Reading:
         value = parse_number(m.group("num").rstrip(".,"))
         if value is None:
             raise Unreadable(f"a size the parser cannot read: {m.group()!r}")
-        unit = "%" if (m.group("unit") or "").lower() in ("%", "percent") else "points"
+        if not m.group("unit"):
+            raise Unreadable(f"a size without a unit: {m.group().strip()!r}")
+        unit = "%" if m.group("unit").lower() in ("%", "percent") else "points"
         return {"value": tidy(abs(value)), "unit": unit}
 
     def _gains(self, base, lhs, rhs, task, setting) -> list[dict[str, Any]]:
