@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 import time
 
-from reproductions.codeswitch.lexicon import parse_lexicon
-from reproductions.codeswitch.switcher import CodeSwitcher
+from reproductions.common.lexicon import parse_lexicon
+from reproductions.common.switcher import CodeSwitcher
 
 VOCAB = [f"word{i}" for i in range(5_000)]
 

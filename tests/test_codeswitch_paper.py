@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from reproductions import contract
-from reproductions.codeswitch.lexicon import induce_lexicon, load_lexicon
+from reproductions.codeswitch.induce import induce_lexicon
 from reproductions.codeswitch.mmarco import group_triples, qrels_from_rows, ranked_lists
 from reproductions.codeswitch.synthetic import make_synthetic, write_synthetic
+from reproductions.common.lexicon import load_lexicon
 from reproductions.common.models import tiny_bert_config
 from reproductions.common.tokenizer import TokenizerConfig, save_tokenizer, train_wordpiece
 

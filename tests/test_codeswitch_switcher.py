@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from reproductions.codeswitch.lexicon import (
+from reproductions.common.lexicon import (
     MissingLexiconError,
     load_lexicon,
     parse_lexicon,
 )
-from reproductions.codeswitch.switcher import WORD, CodeSwitcher, translate_words
+from reproductions.common.switcher import WORD, CodeSwitcher, translate_words
 
 EN = [f"w{i}" for i in range(200)]
 

@@ -108,7 +108,7 @@ def test_bad_corpus_fields_are_config_errors(raw, message):
 
 
 def test_base_corpus_keeps_english_and_the_first_target_sentences():
-    from reproductions.weam.pipeline import base_corpus
+    from reproductions.weam.data import base_corpus
 
     pairs = {
         "de": [(f"e{i}", f"d{i}") for i in range(12)],

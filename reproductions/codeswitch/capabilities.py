@@ -35,6 +35,8 @@ _TABLE = Capabilities(
                 "English-only",
                 "monolingual English training",
                 "baseline",
+                "zero-shot re-ranker",
+                "zero-shot reranker",
             ],
             "cross-encoder trained on English data only",
         ),
@@ -110,7 +112,9 @@ _TABLE = Capabilities(
                     "smoke": "synthetic en/de/fr set generated in code",
                     "mini": "minibench ir: LibreOffice help pages in en/de/fr, BM25 candidates",
                     "paper": "mMARCO dev small, BM25 top-1000",
-                }
+                },
+                "metric": "mrr@10",
+                "metric_key": "{setting}/{pair}/{metric}",
             },
         )
     ],
@@ -212,7 +216,10 @@ _TABLE = Capabilities(
         },
     },
     metric_names="{kind}/{pair}/mrr@10 (e.g. clir/en-de/mrr@10), {kind}/avg/mrr@10, "
-    "{kind}/{pair}/p_vs_zero-shot, {kind}/{pair}/diff_vs_zero-shot",
+    "{kind}/{pair}/p_vs_zero-shot, {kind}/{pair}/diff_vs_zero-shot; reference baselines "
+    "ref/<name>/{kind}/{pair}/mrr@10 (chance: random order, first-stage: BM25 order)",
+    baseline="zero-shot",
+    default_task="passage-reranking",
 )
 
 CAPABILITIES = _TABLE.to_dict()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from reproductions.codeswitch.capabilities import CAPABILITIES, canonical_system
-from reproductions.common.recipe import ConfigError, config_from_dict
+from reproductions.common.config import RecipeConfig, option, resolve_profile
+from reproductions.common.recipe import ConfigError
 
 PAPER_LANGUAGES = ["en", "de", "it", "nl", "ru", "ar"]
 MINI_SETTINGS = ["moir/de", "moir/fr", "clir/en-de", "clir/en-fr", "clir/de-fr", "mlir/en-xx"]
@@ -17,84 +18,63 @@ PAPER_SETTINGS = [
 ]
 
 
-def _f(default: Any, help: str) -> Any:
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
-
-
 @dataclass
-class CodeSwitchConfig:
+class CodeSwitchConfig(RecipeConfig):
     """Everything one codeswitch run reads (one system, one seed, several settings)."""
 
-    profile: str = _f("smoke", "smoke | mini | paper (sets every default below)")
-    seed: int = _f(1, "training seed of the re-rankers (the paper uses 3 seeds)")
-    system: str = _f("zero-shot", "zero-shot | fine-tuning | translate-test | bl-cs | ml-cs")
-    settings: list[str] = _f(
+    system: str = option("zero-shot", "zero-shot | fine-tuning | translate-test | bl-cs | ml-cs")
+    settings: list[str] = option(
         list(MINI_SETTINGS), "moir/X, clir/X-Y, mlir/en-xx|xx-en|xx-xx to evaluate"
     )
-    languages: list[str] = _f(["en", "de", "fr"], "seen languages; en is the training language")
-    switch_prob: float = _f(0.5, "code-switching probability p (paper: 0.25/0.5/0.75/1.0)")
-    translation_choice: str = _f("first", "first | random translation of a multi-sense entry")
-    multiword: bool = _f(False, "lexicons are tab-separated phrase pairs (Wiki-CS), longest first")
-    lexicon_dir: str | None = _f(
-        None, "folder of en-{lang}.txt lexicons (default data_dir/lexicon)"
+    languages: list[str] = option(["en", "de", "fr"], "seen languages; en is the training language")
+    switch_prob: float = option(0.5, "code-switching probability p (paper: 0.25/0.5/0.75/1.0)")
+    translation_choice: str = option("first", "first | random translation of a multi-sense entry")
+    multiword: bool = option(
+        False, "lexicons are tab-separated phrase pairs (Wiki-CS), longest first"
     )
-    muse_embeddings_dir: str | None = _f(
+    muse_embeddings_dir: str | None = option(
         None, "paper: folder of aligned MUSE wiki.multi.{lang}.vec to induce lexicons from"
     )
-    data_source: str = _f("synthetic", "synthetic (generated) | dir (data_dir folder) | mmarco")
-    data_dir: str | None = _f(None, "data folder (minibench output at mini)")
-    data_seed: int = _f(
+    data_seed: int = option(
         1, "seed of code-switching draws and MLIR language draws (fixed, as in paper)"
     )
-    model_name_or_path: str | None = _f(None, "pretrained model; None: tiny BERT built here")
-    encoder_init: str | None = _f(
+    encoder_init: str | None = option(
         None,
         "weam system (mbert, mbert+weam, mbert+tlm, ...) whose encoder and tokenizer every "
         "ranker starts from, built by the weam recipe in the shared stage cache; None: this "
         "recipe's own model (see encoder.py)",
     )
-    encoder_weam: dict[str, Any] | None = _f(
+    encoder_weam: dict[str, Any] | None = option(
         None,
         "extra weam config fields of the encoder_init run, e.g. {train_steps: 200} (profile, "
         "seed and data_dir are this run's)",
     )
-    model_size: str = _f("smoke", "smoke | mini: tiny BERT size when no model_name_or_path")
-    vocab_size: int = _f(2000, "WordPiece vocabulary trained on the fly (tiny BERT only)")
-    pretrain_steps: int = _f(0, "MLM pre-training steps of the tiny BERT (0: ranker from scratch)")
-    pretrain_batch_size: int = _f(32, "MLM batch size")
-    pretrain_learning_rate: float = _f(5e-4, "MLM peak learning rate")
-    pretrain_max_length: int = _f(128, "MLM sequence length")
-    pretrain_seed: int = _f(0, "MLM seed: one pre-trained encoder serves all ranker seeds")
-    mask_prob: float = _f(0.15, "MLM masking probability")
-    train_steps: int = _f(30, "re-ranker training steps")
-    batch_size: int = _f(16, "re-ranker batch size (pairs)")
-    learning_rate: float = _f(5e-4, "re-ranker peak learning rate (AdamW)")
-    warmup_steps: int = _f(4, "linear warm-up steps, then linear decay")
-    weight_decay: float = _f(0.01, "AdamW weight decay, not on bias and LayerNorm")
-    max_length: int = _f(64, "max (query, passage) length, truncated longest-first")
-    negatives: int = _f(4, "negatives per positive in pointwise training (paper: 4)")
-    negative_depth: int = _f(
+    vocab_size: int = option(2000, "WordPiece vocabulary trained on the fly (tiny BERT only)")
+    pretrain_steps: int = option(
+        0, "MLM pre-training steps of the tiny BERT (0: ranker from scratch)"
+    )
+    pretrain_batch_size: int = option(32, "MLM batch size")
+    pretrain_learning_rate: float = option(5e-4, "MLM peak learning rate")
+    pretrain_max_length: int = option(128, "MLM sequence length")
+    pretrain_seed: int = option(0, "MLM seed: one pre-trained encoder serves all ranker seeds")
+    mask_prob: float = option(0.15, "MLM masking probability")
+    warmup_steps: int = option(4, "linear warm-up steps, then linear decay")
+    negatives: int = option(4, "negatives per positive in pointwise training (paper: 4)")
+    negative_depth: int = option(
         100, "negatives drawn from the non-relevant first-stage hits within this depth"
     )
-    max_train_queries: int | None = _f(None, "use at most this many training queries")
-    checkpoint_every: int = _f(10, "save a resumable checkpoint every N training steps")
-    precision: str = _f("fp32", "auto | fp32 | bf16 | fp16 (falls back to fp32 where unsupported)")
-    first_stage: str = _f(
+    max_train_queries: int | None = option(None, "use at most this many training queries")
+    first_stage: str = option(
         "en",
         "candidates to re-rank: en (English BM25 for every setting, as the paper's top1000.dev) "
         "| document (the BM25 run in the document language; bm25.mlir for mixed documents)",
     )
-    eval_depth: int = _f(8, "re-rank this many first-stage candidates per query (paper: 1000)")
-    eval_batch_size: int = _f(64, "pairs per scoring batch")
-    max_eval_queries: int | None = _f(None, "evaluate at most this many queries")
-    mrr_k: int = _f(10, "cut-off of MRR")
-    compare_to_zero_shot: bool = _f(True, "also evaluate zero-shot and report paired t-tests")
-    cache_dir: str | None = _f(None, "stage cache root (default $REPRO_CACHE_DIR or DIR/cache)")
-    device: str = _f("auto", "auto | cpu | cuda[:n]")
-    num_threads: int | None = _f(1, "torch CPU threads (None: torch default; tiny models: 1)")
-    mmarco_revision: str = _f("main", "revision of the unicamp-dl/mmarco dataset repo (paper)")
+    eval_depth: int = option(8, "re-rank this many first-stage candidates per query (paper: 1000)")
+    max_eval_queries: int | None = option(None, "evaluate at most this many queries")
+    mrr_k: int = option(10, "cut-off of MRR")
+    compare_to_zero_shot: bool = option(True, "also evaluate zero-shot and report paired t-tests")
+    num_threads: int | None = option(1, "torch CPU threads (None: torch default; tiny models: 1)")
+    mmarco_revision: str = option("main", "revision of the unicamp-dl/mmarco dataset repo (paper)")
 
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -141,19 +121,13 @@ PROFILES: dict[str, dict[str, Any]] = {
 
 def resolve(raw: dict[str, Any]) -> CodeSwitchConfig:
     """Profile defaults, then the run's fields; validates names and values."""
-    profile = raw.get("profile", "smoke")
-    if profile not in PROFILES:
-        raise ConfigError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
-    cfg = config_from_dict(CodeSwitchConfig, raw, PROFILES[profile])
+    cfg = resolve_profile(CodeSwitchConfig, raw, PROFILES, ("synthetic", "dir", "mmarco"))
+    profile = cfg.profile
     cfg.system = canonical_system(cfg.system)
     if cfg.languages[0] != "en":
         raise ConfigError("languages must start with en, the training language")
     for setting in cfg.settings:
         parse_setting(setting, cfg.languages)
-    if cfg.data_source not in ("synthetic", "dir", "mmarco"):
-        raise ConfigError(f"data_source must be synthetic, dir or mmarco, not {cfg.data_source!r}")
-    if cfg.data_source == "dir" and not cfg.data_dir:
-        raise ConfigError("data_source 'dir' needs data_dir (at mini: the minibench output folder)")
     if cfg.first_stage not in ("en", "document"):
         raise ConfigError("first_stage must be en or document")
     if not 0.0 <= cfg.switch_prob <= 1.0:

@@ -20,43 +20,21 @@ so the vocabulary covers the retrieval text's languages. At paper the encoder is
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reproductions.common.cache import StageSpec
 from reproductions.common.recipe import ConfigError, RunContext
 from reproductions.contract import EXECUTION_FIELDS
 from reproductions.weam import export
-from reproductions.weam.capabilities import canonical
-from reproductions.weam.config import SYSTEMS, WeamConfig, check_model_fits
-from reproductions.weam.config import resolve as resolve_weam
-from reproductions.weam.recipe import data_identity
-from reproductions.weam.stages import build_graph, synthetic_stage
+from reproductions.weam.export import EncoderPlan as WeamEncoder
 
 if TYPE_CHECKING:
     from reproductions.codeswitch.config import CodeSwitchConfig
 
+__all__ = ["WeamEncoder", "build", "describe", "validate", "weam_raw"]
+
 FROM_RUN = ("profile", "system", "seed", "tasks")
 """Weam fields this run sets itself (tasks: none, only the encoder is built)."""
-
-
-@dataclass(frozen=True)
-class WeamEncoder:
-    """The weam encoder the rankers start from, as `plan` shows it."""
-
-    system: str
-    """The weam system (`encoder_init`)."""
-    key: str
-    """Cache key of the encoder (as `reproductions.weam.export.encoder_key` gives it)."""
-    stages: tuple[StageSpec, ...]
-    """The weam stages that build it, labelled `weam/...` (none for a hub model as it is)."""
-    stage: str | None
-    """Label of the stage whose folder is the encoder; None: the hub model itself."""
-    model: str
-    """What the encoder is, in words."""
-    named_keys: dict[str, str]
-    """Keys that are no stage (a pretrained hub model) -> readable name, for `plan`."""
 
 
 def weam_raw(cfg: CodeSwitchConfig) -> dict[str, Any]:
@@ -65,10 +43,6 @@ def weam_raw(cfg: CodeSwitchConfig) -> dict[str, Any]:
     if cfg.data_dir:
         raw["data_dir"] = cfg.data_dir
     return {**raw, **(cfg.encoder_weam or {})}
-
-
-def _weam_config(cfg: CodeSwitchConfig) -> WeamConfig:
-    return resolve_weam({**weam_raw(cfg), "tasks": []})
 
 
 def validate(cfg: CodeSwitchConfig, model_set_by_user: bool) -> None:
@@ -84,12 +58,11 @@ def validate(cfg: CodeSwitchConfig, model_set_by_user: bool) -> None:
             "encoder_init and model_name_or_path both name the rankers' initial encoder; "
             "set only one of them"
         )
-    try:
-        name = canonical("systems", cfg.encoder_init)
-    except ConfigError:
-        name = None
-    if name not in SYSTEMS:
-        raise ConfigError(f"encoder_init {cfg.encoder_init!r} is not a weam system: {SYSTEMS}")
+    name = export.system_name(cfg.encoder_init)
+    if name is None:
+        raise ConfigError(
+            f"encoder_init {cfg.encoder_init!r} is not a weam system: {export.SYSTEMS}"
+        )
     cfg.encoder_init = name
     cfg.model_name_or_path = None  # at paper, the profile's MiniLM gives way to the weam encoder
     if cfg.encoder_weam is not None and not isinstance(cfg.encoder_weam, dict):
@@ -101,13 +74,12 @@ def validate(cfg: CodeSwitchConfig, model_set_by_user: bool) -> None:
             "this run, no weam tasks run, and execution fields are this run's"
         )
     try:
-        weam = _weam_config(cfg)
-        check_model_fits(weam)
+        positions = export.check(weam_raw(cfg))
     except ConfigError as exc:
         raise ConfigError(f"encoder_weam (weam config of encoder_init {name!r}): {exc}") from exc
-    if weam.model_name_or_path is None and cfg.max_length > weam.base_max_length:
+    if positions is not None and cfg.max_length > positions:
         raise ConfigError(
-            f"max_length {cfg.max_length} exceeds the weam encoder's {weam.base_max_length} "
+            f"max_length {cfg.max_length} exceeds the weam encoder's {positions} "
             "positions (its base_max_length): lower max_length or raise "
             "encoder_weam.base_max_length"
         )
@@ -115,25 +87,7 @@ def validate(cfg: CodeSwitchConfig, model_set_by_user: bool) -> None:
 
 def describe(cfg: CodeSwitchConfig) -> WeamEncoder:
     """The weam encoder of `cfg` (keys only; trains and downloads nothing)."""
-    weam = _weam_config(cfg)
-    graph = build_graph(weam, data_identity(weam))
-    stages = list(graph.stages.values())
-    if weam.data_source == "synthetic":
-        stages.insert(0, synthetic_stage(weam))
-    if weam.model_name_or_path is None:
-        model = f"tiny BERT ({weam.model_size}) with weam's WordPiece, pre-trained by weam"
-    else:
-        model = f"{weam.model_name_or_path} (revision {weam.model_revision})"
-    if weam.system != "mbert":
-        model += f", continued with {weam.system}"
-    return WeamEncoder(
-        system=weam.system,
-        key=graph.key(graph.encoder),  # what export.encoder_key gives, without a second pass
-        stages=tuple(replace(s, label=f"weam/{s.label}") for s in stages),
-        stage=f"weam/{graph.encoder}" if graph.encoder else None,
-        model=model,
-        named_keys={graph.key(""): f"weam/base:{weam.model_name_or_path}"} if graph.base else {},
-    )
+    return export.describe(weam_raw(cfg))
 
 
 def build(cfg: CodeSwitchConfig, ctx: RunContext) -> Path:

@@ -25,7 +25,12 @@ class Entry:
     profiles: list[str] = field(default_factory=lambda: list(ALL_PROFILES))
     """Profiles at which it can be measured."""
     details: dict[str, Any] = field(default_factory=dict)
-    """Kind-specific facts (language pairs per profile, metric range, parameter values, ...)."""
+    """Kind-specific facts (language pairs per profile, metric range, parameter values, ...).
+
+    Tasks: `metric` (default metric), `metric_key` (a `str.format` template over task, setting,
+    pair, metric; pair is a language, a pair or "avg"), optional `metric_key_avg`, and
+    `languages` per profile when no setting lists pairs. Metrics: `deterministic` (True when
+    the value does not vary by seed, e.g. data statistics)."""
 
 
 @dataclass
@@ -42,7 +47,11 @@ class Capabilities:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Profile -> what it means for this recipe (model, data, runnable here, stand-in names)."""
     metric_names: str = ""
-    """How result metric keys are spelled, e.g. `{setting}/{pair}/mrr@10`."""
+    """How result metric keys are spelled, in words (the templates are per task, `metric_key`)."""
+    baseline: str = ""
+    """The system a claim compares against when it names none."""
+    default_task: str = ""
+    """The task a claim is about when it names none."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; entry lists become name-keyed objects."""

@@ -13,6 +13,13 @@ MLQA_LANGUAGES = ["ar", "de", "es", "hi", "vi", "zh"]
 """MLQA's non-English languages."""
 MINI_LANGUAGES = ["de", "fr"]
 """Target languages of the smoke and mini profiles."""
+EVAL_KEY = "{task}/{setting}/{pair}/{metric}"
+"""Metric key of xnli and mlqa; pair is a target language, en (zero-shot) or avg."""
+
+
+def _per_profile(languages: list[str], paper: list[str]) -> dict[str, list[str]]:
+    return {"smoke": list(languages), "mini": list(languages), "paper": list(paper)}
+
 
 PAPER_SOURCE = "arXiv 2106.01732 (Yang et al., MRQA 2021), as summarised in issue 5"
 
@@ -135,7 +142,12 @@ _TABLE = Capabilities(
             "xnli",
             ["XNLI", "natural language inference", "NLI", "cross-lingual NLI", "classification"],
             "sentence(-pair) classification, fine-tuned then evaluated per language",
-            details={"stand_in": _STAND_IN, "languages": {"paper": XNLI_LANGUAGES}},
+            details={
+                "stand_in": _STAND_IN,
+                "metric": "accuracy",
+                "metric_key": EVAL_KEY,
+                "languages": _per_profile(MINI_LANGUAGES, XNLI_LANGUAGES),
+            },
         ),
         Entry(
             "mlqa",
@@ -143,7 +155,12 @@ _TABLE = Capabilities(
             "fine-tune on SQuAD v1.1, test on MLQA (answer normalisation per language)",
             profiles=["paper"],
             details={
-                "languages": {"paper": MLQA_LANGUAGES},
+                "metric": "f1",
+                "metric_key": EVAL_KEY,
+                # smoke and mini report these keys as null (no QA set there)
+                "languages": _per_profile(
+                    [lang for lang in MINI_LANGUAGES if lang in MLQA_LANGUAGES], MLQA_LANGUAGES
+                ),
                 "not_run_reason": "no QA set at the smoke and mini profiles",
             },
         ),
@@ -162,13 +179,23 @@ _TABLE = Capabilities(
                     "smoke": "synthetic held-out pairs",
                     "mini": "minibench parallel test split",
                     "paper": "OPUS-100 test split (Helsinki-NLP/opus-100)",
-                }
+                },
+                "metric": "p@1",
+                "metric_key": "bitext/en-{pair}/{metric}",
+                "metric_key_avg": "bitext/avg/{metric}",
+                "languages": _per_profile(MINI_LANGUAGES, XNLI_LANGUAGES),
             },
         ),
         Entry(
             "stats",
             ["data statistics", "input length", "mean length", "average length"],
             "token and word counts of each task's evaluation inputs under the run's tokenizer",
+            details={
+                "metric": "mean_tokens",
+                # setting: the task measured (xnli, mlqa); pair: its language, en included
+                "metric_key": "stats/{setting}/{pair}/{metric}",
+                "languages": _per_profile(["en", *MINI_LANGUAGES], ["en", *XNLI_LANGUAGES]),
+            },
         ),
     ],
     settings=[
@@ -215,13 +242,13 @@ _TABLE = Capabilities(
             "mean_tokens",
             ["mean length in tokens", "average input length", "tokens per example"],
             "mean subword tokens per evaluation input (pair inputs counted together)",
-            details={"task": "stats"},
+            details={"task": "stats", "deterministic": True},
         ),
         Entry(
             "mean_words",
             ["mean length in words", "words per example"],
             "mean whitespace words per evaluation input",
-            details={"task": "stats"},
+            details={"task": "stats", "deterministic": True},
         ),
     ],
     parameters=[
@@ -279,13 +306,18 @@ _TABLE = Capabilities(
     },
     metric_names="xnli/{setting}/{lang}/accuracy and xnli/{setting}/avg/accuracy (avg over "
     "target languages); mlqa/{setting}/{lang}/f1|em; bitext/en-{lang}/p@1, bitext/{lang}-en/p@1, "
-    "bitext/avg/p@1; stats/{task}/{lang}/mean_tokens|mean_words|examples",
+    "bitext/avg/p@1; stats/{task}/{lang}/mean_tokens|mean_words|examples; reference baselines "
+    "ref/<name>/<key> (chance, naive-bayes)",
+    baseline="mbert",
+    default_task="xnli",
 )
 
 CAPABILITIES = _TABLE.to_dict()
 """Plain-data capability table (JSON-serialisable)."""
 
 CAPABILITIES["paper_hyperparameters"] = PAPER_HYPERPARAMETERS
+CAPABILITIES["default_setting"] = "zero-shot"
+"""The setting a claim is about when it names none (the paper's headline transfer setting)."""
 
 
 def canonical(kind: str, name: str) -> str:

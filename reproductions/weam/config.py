@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from reproductions.common.recipe import ConfigError, config_from_dict
+from reproductions.common.config import RecipeConfig, option, resolve_profile
+from reproductions.common.recipe import ConfigError
 from reproductions.weam.capabilities import (
     MINI_LANGUAGES,
     MLQA_LANGUAGES,
@@ -51,118 +51,95 @@ OPUS-100's alphabetical order) are filled in. Any ref may instead name a local b
 {"path": "json", "data_files": {"train": "/data/xnli.{lang}.train.jsonl"}}."""
 
 
-def _f(default: Any, help: str) -> Any:
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: copy.deepcopy(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
-
-
 @dataclass
-class WeamConfig:
+class WeamConfig(RecipeConfig):
     """Everything one weam run reads: one system, one seed, several tasks and settings."""
 
-    profile: str = _f("smoke", "smoke | mini | paper (sets every default below)")
-    seed: int = _f(1, "seed of continued pre-training and fine-tuning (the paper's runs vary it)")
-    system: str = _f(
+    system: str = option(
         "mbert+weam",
         "mbert | mbert+cs | mbert+mlm | mbert+tlm | word-aligned-mbert | mbert+weam",
     )
-    tasks: list[str] = _f(["xnli", "bitext", "stats"], "any of xnli, mlqa (paper), bitext, stats")
-    settings: list[str] = _f(["zero-shot", "translate-train"], "zero-shot and/or translate-train")
-    languages: list[str] = _f(list(MINI_LANGUAGES), "target languages; English is the source")
+    tasks: list[str] = option(
+        ["xnli", "bitext", "stats"], "any of xnli, mlqa (paper), bitext, stats"
+    )
+    settings: list[str] = option(
+        ["zero-shot", "translate-train"], "zero-shot and/or translate-train"
+    )
+    languages: list[str] = option(list(MINI_LANGUAGES), "target languages; English is the source")
 
-    data_source: str = _f("synthetic", "synthetic (generated) | dir (data_dir) | hub (datasets)")
-    data_dir: str | None = _f(None, "minibench output folder (parallel/, cls/) at mini")
-    hub_datasets: dict[str, dict[str, Any]] = _f(HUB_DATASETS, "datasets refs (paper profile)")
-    synthetic_pairs: int = _f(600, "synthetic parallel training pairs per language (smoke)")
-    max_parallel_pairs: int | None = _f(
+    hub_datasets: dict[str, dict[str, Any]] = option(HUB_DATASETS, "datasets refs (paper profile)")
+    synthetic_pairs: int = option(600, "synthetic parallel training pairs per language (smoke)")
+    max_parallel_pairs: int | None = option(
         None, "continued pre-training and alignment: at most this many training pairs per language"
     )
-    parallel_domain: str | None = _f(
+    parallel_domain: str | None = option(
         None,
         "continued pre-training and alignment read only training pairs of this domain, before "
         "max_parallel_pairs: messages | help (None: all; needs rows marked with `domain`)",
     )
-    max_eval_examples: int | None = _f(None, "evaluate at most this many examples per language")
+    max_eval_examples: int | None = option(None, "evaluate at most this many examples per language")
 
-    model_name_or_path: str | None = _f(None, "pretrained encoder; None: tiny BERT built here")
-    model_revision: str = _f("main", "hub revision of model_name_or_path")
-    model_size: str = _f("smoke", "smoke | mini: tiny BERT size when no model_name_or_path")
-    vocab_size: int = _f(1000, "WordPiece vocabulary trained on the fly (tiny BERT only)")
-    tokenizer_min_frequency: int = _f(2, "WordPiece minimum merge frequency")
-    base_steps: int = _f(40, "MLM steps of the tiny BERT (the mBERT stand-in)")
-    base_batch_size: int = _f(32, "base MLM batch size (sentences)")
-    base_learning_rate: float = _f(1e-3, "base MLM peak learning rate")
-    base_warmup_steps: int = _f(4, "base MLM warm-up steps")
-    base_max_length: int = _f(64, "base MLM sequence length (also the tiny model's positions)")
-    base_mask_prob: float = _f(0.15, "base MLM masking probability (BERT's 15%)")
-    base_en_ratio: float | None = _f(
+    model_revision: str = option("main", "hub revision of model_name_or_path")
+    tokenizer_min_frequency: int = option(2, "WordPiece minimum merge frequency")
+    base_steps: int = option(40, "MLM steps of the tiny BERT (the mBERT stand-in)")
+    base_batch_size: int = option(32, "base MLM batch size (sentences)")
+    base_learning_rate: float = option(1e-3, "base MLM peak learning rate")
+    base_warmup_steps: int = option(4, "base MLM warm-up steps")
+    base_max_length: int = option(64, "base MLM sequence length (also the tiny model's positions)")
+    base_mask_prob: float = option(0.15, "base MLM masking probability (BERT's 15%)")
+    base_en_ratio: float | None = option(
         None,
         "tiny BERT's tokenizer and pre-training corpus: every English sentence and, per target "
         "language, the first n_en / ratio sentences (None: every sentence of every train pair)",
     )
-    base_seed: int | None = _f(
+    base_seed: int | None = option(
         0,
         "seed of the base model; one fixed base serves every run seed, like the one mBERT "
         "checkpoint (None: the run seed)",
     )
 
-    aligner: str = _f("ibm1", "ibm1 (numpy, deterministic) | eflomal | files (Pharaoh i-j)")
-    alignment_files: dict[str, str] = _f({}, "language -> Pharaoh file, line k = training pair k")
-    align_level: str = _f("word", "word (word links mapped to subwords) | subword")
-    symmetrization: str = _f("grow-diag-final-and", "grow-diag-final-and | intersect | union")
-    ibm1_iterations: int = _f(5, "EM iterations of the IBM Model 1 aligner")
+    aligner: str = option("ibm1", "ibm1 (numpy, deterministic) | eflomal | files (Pharaoh i-j)")
+    alignment_files: dict[str, str] = option(
+        {}, "language -> Pharaoh file, line k = training pair k"
+    )
+    align_level: str = option("word", "word (word links mapped to subwords) | subword")
+    symmetrization: str = option("grow-diag-final-and", "grow-diag-final-and | intersect | union")
+    ibm1_iterations: int = option(5, "EM iterations of the IBM Model 1 aligner")
 
-    mask_prob: float = _f(0.3, "masking probability of continued pre-training (paper: 0.3)")
-    weam_lambda: float = _f(1.0, "weight of the cross-lingual term: MLM + lambda * XL (paper: 1)")
-    swap_layer: int | None = _f(None, "swap after layer k and run the rest; None: final layer")
-    xl_positions: str = _f("all", "all masked tokens of the swapped sentence | swapped only")
-    cao_lambda_reg: float = _f(1.0, "word-aligned mBERT: weight of the English regulariser")
-    train_steps: int = _f(30, "continued pre-training steps")
-    batch_size: int = _f(16, "continued pre-training batch size (sentence pairs)")
-    learning_rate: float = _f(5e-4, "continued pre-training peak learning rate")
-    warmup_steps: int = _f(3, "continued pre-training warm-up steps")
-    max_length: int = _f(64, "tokens per sentence in continued pre-training (TLM: per side)")
+    mask_prob: float = option(0.3, "masking probability of continued pre-training (paper: 0.3)")
+    weam_lambda: float = option(
+        1.0, "weight of the cross-lingual term: MLM + lambda * XL (paper: 1)"
+    )
+    swap_layer: int | None = option(None, "swap after layer k and run the rest; None: final layer")
+    xl_positions: str = option("all", "all masked tokens of the swapped sentence | swapped only")
+    cao_lambda_reg: float = option(1.0, "word-aligned mBERT: weight of the English regulariser")
 
-    cls_steps: int = _f(30, "classification fine-tuning steps")
-    cls_batch_size: int = _f(16, "classification batch size")
-    cls_learning_rate: float = _f(5e-4, "classification peak learning rate")
-    cls_warmup_steps: int = _f(3, "classification warm-up steps")
-    cls_max_length: int = _f(64, "classification input length")
-    code_switch_prob: float | None = _f(
+    cls_steps: int = option(30, "classification fine-tuning steps")
+    cls_batch_size: int = option(16, "classification batch size")
+    cls_learning_rate: float = option(5e-4, "classification peak learning rate")
+    cls_warmup_steps: int = option(3, "classification warm-up steps")
+    cls_max_length: int = option(64, "classification input length")
+    code_switch_prob: float | None = option(
         None,
         "mbert+cs: each word of the English training examples is switched with this probability "
         "into a target language drawn per word (ML-CS; default 0.5)",
     )
-    code_switch_seed: int | None = _f(
+    code_switch_seed: int | None = option(
         None, "mbert+cs: seed of the switching draws, the same for every run seed (default 1)"
     )
-    lexicon_dir: str | None = _f(
-        None,
-        "mbert+cs: folder of en-{lang}.txt lexicons (MUSE format); default: the data folder's "
-        "lexicon/ (smoke, mini) or the MUSE dictionaries downloaded into the stage cache (paper)",
-    )
 
-    qa_steps: int = _f(20, "SQuAD fine-tuning steps (paper profile)")
-    qa_batch_size: int = _f(8, "QA batch size")
-    qa_learning_rate: float = _f(5e-4, "QA peak learning rate")
-    qa_warmup_steps: int = _f(2, "QA warm-up steps")
-    qa_max_length: int = _f(128, "QA window length (question + context)")
-    qa_doc_stride: int = _f(32, "overlap of consecutive context windows")
-    qa_max_query_length: int = _f(32, "question tokens kept")
-    qa_max_answer_length: int = _f(30, "longest answer span in tokens")
-    qa_n_best: int = _f(20, "start/end candidates considered per window")
+    qa_steps: int = option(20, "SQuAD fine-tuning steps (paper profile)")
+    qa_batch_size: int = option(8, "QA batch size")
+    qa_learning_rate: float = option(5e-4, "QA peak learning rate")
+    qa_warmup_steps: int = option(2, "QA warm-up steps")
+    qa_max_length: int = option(128, "QA window length (question + context)")
+    qa_doc_stride: int = option(32, "overlap of consecutive context windows")
+    qa_max_query_length: int = option(32, "question tokens kept")
+    qa_max_answer_length: int = option(30, "longest answer span in tokens")
+    qa_n_best: int = option(20, "start/end candidates considered per window")
 
-    eval_batch_size: int = _f(64, "inputs per evaluation batch")
-    bitext_max_pairs: int = _f(1000, "held-out pairs per language for bitext retrieval")
-    retrieval_layer: int = _f(-1, "hidden layer mean-pooled for bitext retrieval (-1: last)")
-
-    weight_decay: float = _f(0.01, "AdamW weight decay, not on bias and LayerNorm")
-    checkpoint_every: int = _f(10, "save a resumable checkpoint every N training steps")
-    precision: str = _f("fp32", "auto | fp32 | bf16 | fp16 (falls back to fp32 where unsupported)")
-    cache_dir: str | None = _f(None, "stage cache root (default $REPRO_CACHE_DIR or DIR/cache)")
-    device: str = _f("auto", "auto | cpu | cuda[:n]")
-    num_threads: int | None = _f(None, "torch CPU threads (None: torch default)")
+    bitext_max_pairs: int = option(1000, "held-out pairs per language for bitext retrieval")
+    retrieval_layer: int = option(-1, "hidden layer mean-pooled for bitext retrieval (-1: last)")
 
 
 PAPER_VALUES = {spec["config_field"]: spec["value"] for spec in PAPER_HYPERPARAMETERS.values()}
@@ -230,19 +207,12 @@ counts (continued pre-training 20k steps, about two epochs of XNLI and SQuAD), w
 
 def resolve(raw: dict[str, Any]) -> WeamConfig:
     """Profile defaults, then the run's fields; validates names and values."""
-    profile = raw.get("profile", "smoke")
-    if profile not in PROFILES:
-        raise ConfigError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
-    cfg = config_from_dict(WeamConfig, raw, copy.deepcopy(PROFILES[profile]))
+    cfg = resolve_profile(WeamConfig, raw, PROFILES, ("synthetic", "dir", "hub"))
     cfg.system = canonical("systems", cfg.system)
     cfg.tasks = _unique(canonical("tasks", t) for t in cfg.tasks)
     cfg.settings = _unique(canonical("settings", s) for s in cfg.settings)
     if not cfg.languages or "en" in cfg.languages:
         raise ConfigError("languages lists the target languages (not en), at least one")
-    if cfg.data_source not in ("synthetic", "dir", "hub"):
-        raise ConfigError(f"data_source must be synthetic, dir or hub, not {cfg.data_source!r}")
-    if cfg.data_source == "dir" and not cfg.data_dir:
-        raise ConfigError("data_source 'dir' needs data_dir (at mini: the minibench output folder)")
     if cfg.data_source == "hub" and not cfg.model_name_or_path:
         raise ConfigError("data_source 'hub' needs model_name_or_path (a pretrained encoder)")
     if cfg.aligner not in ALIGNERS:

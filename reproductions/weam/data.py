@@ -135,3 +135,25 @@ def _of_domain(rows: list[dict[str, Any]], domain: str, path: Path) -> list[dict
 def label_names(examples: list[ClsExample]) -> list[str]:
     """Sorted label names (the label id is the index)."""
     return sorted({e.label for e in examples})
+
+
+def base_corpus(
+    pairs: dict[str, list[tuple[str, str]]], en_ratio: float | None
+) -> tuple[list[str], dict[str, int]]:
+    """Both sides of every pair, English deduplicated across languages; with `en_ratio` r, each
+    target language keeps only its first round(n_en / r) sentences. Returns texts and counts."""
+    n_en = len({en for lang_pairs in pairs.values() for en, _ in lang_pairs})
+    seen: set[str] = set()
+    texts: list[str] = []
+    counts = {"en": 0, **{lang: 0 for lang in pairs}}
+    for lang, lang_pairs in pairs.items():
+        quota = len(lang_pairs) if en_ratio is None else round(n_en / en_ratio)
+        for i, (en, xx) in enumerate(lang_pairs):
+            if en not in seen:
+                seen.add(en)
+                texts.append(en)
+                counts["en"] += 1
+            if i < quota:
+                texts.append(xx)
+                counts[lang] += 1
+    return texts, counts

@@ -8,15 +8,10 @@ from typing import Any
 from reproductions.common.cache import StageCache
 from reproductions.common.recipe import RecipeResult, RunContext
 from reproductions.weam.capabilities import CAPABILITIES, PAPER_HYPERPARAMETERS
-from reproductions.weam.config import (
-    WeamConfig,
-    check_model_fits,
-    mlqa_languages,
-    resolve,
-    to_dict,
-)
+from reproductions.weam.config import WeamConfig, check_model_fits, resolve, to_dict
 from reproductions.weam.data import DataSource, DirSource
 from reproductions.weam.hub import HubSource
+from reproductions.weam.metric_keys import metric_names
 from reproductions.weam.stages import (
     build_graph,
     mlqa_not_run,
@@ -77,29 +72,6 @@ def stand_ins(cfg: WeamConfig) -> dict[str, str]:
     return out
 
 
-def metric_names(cfg: WeamConfig) -> list[str]:
-    """Every metric key a run of `cfg` reports (None-valued where it cannot run)."""
-    names = []
-    for task in cfg.tasks:
-        if task in ("xnli", "mlqa"):
-            langs = list(cfg.languages) if task == "xnli" else mlqa_languages(cfg)
-            kinds = ["accuracy"] if task == "xnli" else ["f1", "em"]
-            for setting in cfg.settings:
-                if task == "mlqa" and not qa_runs(cfg):
-                    targets = langs or ["avg"]
-                else:
-                    zero = ["en"] if setting == "zero-shot" else []
-                    targets = [*zero, *langs, "avg"] if langs else []
-                names += [f"{task}/{setting}/{lang}/{k}" for lang in targets for k in kinds]
-        elif task == "bitext":
-            for lang in cfg.languages:
-                names += [f"bitext/en-{lang}/p@1", f"bitext/{lang}-en/p@1", f"bitext/{lang}/p@1"]
-            names.append("bitext/avg/p@1")
-    if "stats" in cfg.tasks:
-        names.append("stats/...")
-    return names
-
-
 def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, Any]:
     """Stage graph, data, model and expected metrics; downloads and trains nothing."""
     cfg = _cfg(config)
@@ -130,6 +102,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     # Imported here: resolve_config and plan must stay light (no torch, no transformers).
     from reproductions.common.device import resolve_precision
     from reproductions.common.provenance import package_versions
+    from reproductions.weam.metric_keys import collect
     from reproductions.weam.pipeline import Pipeline
 
     cfg = _cfg(config)
@@ -138,7 +111,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     graph = build_graph(cfg, data_identity(cfg))
     pipeline = Pipeline(cfg, ctx, source, graph)
     pipeline.check_inputs()
-    metrics, not_run = pipeline.metrics()
+    metrics, not_run = collect(pipeline)
     for name, value in metrics.items():
         if value is not None and not name.startswith("stats/"):
             ctx.events.metric(name, value)

@@ -1,9 +1,9 @@
 """mbert+cs: English classification examples code-switched with bilingual lexicons (ML-CS).
 
 Each word is replaced with probability p by its first lexicon translation into a language drawn
-per word among the run's target languages (kept when that lexicon lacks it), with the switcher
-of `reproductions.codeswitch`. One fixed seed draws the switches, so every run seed fine-tunes on
-the same switched data.
+per word among the run's target languages (kept when that lexicon lacks it), with the common
+switcher. One fixed seed draws the switches, so every run seed fine-tunes on the same switched
+data.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from reproductions.common.lexicon import Lexicon, load_lexicon
 from reproductions.common.recipe import ConfigError
+from reproductions.common.switcher import CodeSwitcher
 from reproductions.weam.data import ClsExample
 
 MUSE_URL = "https://dl.fbaipublicfiles.com/arrival/dictionaries/en-{lang}.txt"
@@ -52,10 +54,8 @@ def download_lexicon(url: str, path: Path, timeout: float = 60.0) -> dict[str, A
     return {"url": url, "sha256": digest.hexdigest(), "bytes": path.stat().st_size}
 
 
-def load_lexicons(files: dict[str, Path]) -> dict[str, Any]:
+def load_lexicons(files: dict[str, Path]) -> dict[str, Lexicon]:
     """Lexicons `en -> lang` from MUSE-format files (MissingLexiconError names a missing one)."""
-    from reproductions.codeswitch.lexicon import load_lexicon
-
     return {lang: load_lexicon(path, "en", lang) for lang, path in files.items()}
 
 
@@ -63,8 +63,6 @@ def switch_examples(
     examples: list[ClsExample], lexicons: dict[str, Any], p: float, seed: int
 ) -> tuple[list[ClsExample], dict[str, Any]]:
     """Every example switched (text and pair independently); returns them and the counts."""
-    from reproductions.codeswitch.switcher import CodeSwitcher
-
     switcher = CodeSwitcher(lexicons, p)
     targets = switcher.languages
     rng = random.Random(seed)

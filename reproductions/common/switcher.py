@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reproductions.codeswitch.lexicon import Lexicon
+from reproductions.common.lexicon import Lexicon
 
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 """A word token: letters/digits, with inner apostrophes or hyphens."""

@@ -1,0 +1,133 @@
+"""Inputs of a codeswitch run: its data folder, lexicons, and the settings the data cannot serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reproductions.codeswitch.config import CodeSwitchConfig
+from reproductions.codeswitch.data import IRData, load_ir_dir
+from reproductions.codeswitch.stages import StageGraph
+from reproductions.common.cache import StageSpec
+from reproductions.common.lexicon import Lexicon, MissingLexiconError, load_lexicon
+from reproductions.common.recipe import ConfigError, RunContext
+
+
+def data_name(cfg: CodeSwitchConfig) -> str:
+    return {
+        "synthetic": "synthetic smoke set (made-up en/de/fr words)",
+        "dir": f"retrieval set in {cfg.data_dir}",
+        "mmarco": "mMARCO (MS MARCO train triples, dev small BM25 top-1000)",
+    }[cfg.data_source]
+
+
+def setting_pair(graph: StageGraph, setting: str) -> tuple[str, str]:
+    _, _, q, d = next(s for s in graph.settings if s[0] == setting)
+    return q, d
+
+
+def load_lexicons(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) -> dict[str, Lexicon]:
+    """Every en-X lexicon the run needs; a missing one is an error before training starts."""
+    specs = graph.lexicon_specs()
+    lexicons = {}
+    for lang in graph.lexicon_langs:
+        if lang in specs:
+            folder = induce_lexicon_stage(cfg, specs[lang], lang, ctx)
+        else:
+            folder = graph.lexicon_folder()
+            if folder is None:
+                # Generated data: the lexicons come with it (synthetic stage).
+                folder = materialise_data(cfg, graph, ctx) / "lexicon"
+        path = folder / f"en-{lang}.txt"
+        if not path.is_file():
+            raise MissingLexiconError(
+                f"no lexicon for language {lang!r}: expected {path} (MUSE format `en_word "
+                f"{lang}_word` per line); add it or drop {lang} from languages/settings"
+            )
+        lexicons[lang] = load_lexicon(path, "en", lang, multiword=cfg.multiword)
+        rep = lexicons[lang].report()
+        ctx.events.log(
+            f"lexicon en-{lang}: {rep['entries']} entries, {rep['malformed']} malformed lines",
+            lexicon=rep,
+        )
+    return lexicons
+
+
+def induce_lexicon_stage(
+    cfg: CodeSwitchConfig, spec: StageSpec, lang: str, ctx: RunContext
+) -> Path:
+    from reproductions.codeswitch.induce import induce_lexicon
+
+    if not cfg.muse_embeddings_dir:
+        raise MissingLexiconError(
+            f"no lexicon for {lang!r}: the paper profile induces it from aligned MUSE embeddings; "
+            "set muse_embeddings_dir (wiki.multi.{en,%s}.vec) or lexicon_dir" % lang
+        )
+    emb = Path(cfg.muse_embeddings_dir)
+    data = load_ir_dir(materialise_data(cfg, StageGraph(cfg), ctx), cfg.negatives)
+    vocab = {
+        w
+        for texts in (data.train_queries["en"], data.train_docs["en"])
+        for t in texts.values()
+        for w in t.lower().split()
+    }
+
+    def build(out: Path) -> dict[str, Any]:
+        n = induce_lexicon(
+            emb / "wiki.multi.en.vec", emb / f"wiki.multi.{lang}.vec", vocab, out / f"en-{lang}.txt"
+        )
+        return {"entries": n}
+
+    out, _ = ctx.cache.ensure(spec, build)
+    return out
+
+
+def materialise_data(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) -> Path:
+    spec = graph.data_spec()
+    if spec is None:
+        assert cfg.data_dir
+        if not Path(cfg.data_dir).is_dir():
+            raise ConfigError(f"data_dir {cfg.data_dir} does not exist")
+        return Path(cfg.data_dir)
+
+    def build(out: Path) -> dict[str, Any]:
+        if cfg.data_source == "synthetic":
+            from reproductions.codeswitch.synthetic import write_synthetic
+
+            write_synthetic(out, seed=spec.params["seed"])
+        else:
+            from reproductions.codeswitch.mmarco import build_mmarco_dir
+
+            build_mmarco_dir(
+                out, cfg.languages, cfg.mmarco_revision, cfg.negatives, cfg.eval_depth,
+                cfg.max_train_queries, cfg.max_eval_queries,
+            )  # fmt: skip
+        return {}
+
+    out, _ = ctx.cache.ensure(spec, build)
+    return out
+
+
+def cannot_run(cfg: CodeSwitchConfig, graph: StageGraph, data: IRData) -> dict[str, str]:
+    """Settings this run cannot measure with this data, with the reason."""
+    reasons = {}
+    for setting, _, q, d in graph.settings:
+        langs = {q, d} - {"xx"} | (set(cfg.languages) if "xx" in (q, d) else set())
+        lacking = sorted(
+            lang for lang in langs if lang not in data.test_queries or lang not in data.test_docs
+        )
+        if lacking:
+            reasons[setting] = f"no test queries/documents in {lacking} at profile {cfg.profile}"
+            continue
+        if cfg.system == "fine-tuning":
+            side_langs = langs | {"en"}
+            lacking = sorted(
+                lang
+                for lang in side_langs
+                if lang not in data.train_queries or lang not in data.train_docs
+            )
+            if lacking:
+                reasons[setting] = (
+                    f"fine-tuning needs training data in {lacking}; profile {cfg.profile} has none"
+                )
+    return reasons
