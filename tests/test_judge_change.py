@@ -1,0 +1,68 @@
+"""Study answers in words by the judge's tests: trend words only for real changes of a margin."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimlab.judging.change import change
+from claimlab.judging.rules import Rules
+from claimlab.studies.answers import answer
+from claimlab.studies.files import Study
+from claimlab.studies.tables import Row, interval
+
+RULES = Rules.load()
+BASE = [0.30, 0.32, 0.31]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "word"),
+    [
+        (BASE, [0.40, 0.41, 0.42], "rises"),
+        ([0.40, 0.41, 0.42], BASE, "falls"),
+        # real but smaller than the 1-point margin: no trend word
+        (BASE, [0.305, 0.326, 0.314], "stays within ±0.01"),
+        # the intervals overlap, which is not "no difference": it is no clear change
+        (BASE, [0.33, 0.30, 0.36], "no clear change"),
+        ([0.30, 0.31], [0.40, 0.41], "too few seeds to tell"),
+        ([0.30] * 3, [0.40, 0.41, 0.42], "cannot tell"),
+        (BASE, [x + 0.1 for x in BASE], "cannot tell"),
+    ],
+)
+def test_change_words(first, last, word):
+    assert change(first, last, "mrr@10", RULES, paired=True).word == word
+
+
+def test_a_deterministic_metric_may_be_constant():
+    moved = change([20.0] * 3, [30.0] * 3, "mean_tokens", RULES, paired=True, deterministic=True)
+    assert (moved.word, moved.trend) == ("rises", True)
+
+
+def _row(level, system, values):
+    mean, lo, hi = interval(values)
+    return Row(level, system, "en-de", len(values), mean, lo, hi, values, 0)
+
+
+def test_answer_compares_the_first_and_last_declared_levels_not_best_and_worst():
+    study = Study(
+        path="s.yaml",
+        name="s",
+        question="q",
+        recipe="codeswitch",
+        factor="switch_prob",
+        levels=[0.25, 0.5, 1.0],
+        task="passage-reranking",
+        metric="mrr@10",
+        systems=["bl-cs"],
+        setting="clir",
+        profile="smoke",
+        seeds=3,
+        label="p",
+    )
+    rows = [
+        _row(0.25, "bl-cs", BASE),
+        _row(0.5, "bl-cs", [0.60, 0.62, 0.61]),  # the best cell, in the middle
+        _row(1.0, "bl-cs", [0.305, 0.326, 0.314]),
+    ]
+    text = answer(study, rows)
+    assert ", from p=0.25 to p=1.0: en-de: bl-cs: stays within ±0.01 (0.310, n=3 to 0.315" in text
+    assert "0.610" not in text and "highest" not in text and "overlap" not in text
