@@ -27,9 +27,6 @@ from claimlab.records import (
     UNINFORMATIVE,
 )
 
-DETERMINISTIC_FALLBACK = {"mean_tokens", "mean_words"}
-"""Data statistics, until the capability tables declare `deterministic` (interface 1)."""
-
 
 @dataclass
 class CheckResult:
@@ -69,8 +66,7 @@ class CheckResult:
 
 def deterministic(table: dict[str, Any], metric: str) -> bool:
     """Whether `metric` is declared not to vary by seed."""
-    details = table["metrics"].get(metric, {}).get("details", {})
-    return bool(details.get("deterministic", metric in DETERMINISTIC_FALLBACK))
+    return bool(table["metrics"].get(metric, {}).get("details", {}).get("deterministic"))
 
 
 def _side_record(data: SideData) -> dict[str, Any]:
