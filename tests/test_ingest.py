@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from claimlab import services
+from claimlab.errors import NotReadyError
+from claimlab.services.claims import list_claims
+from claimlab.services.reports import ingest_reports, list_reports
 from claimlab.store.engine import session_scope
 from claimlab.store.models import ClaimMention
 from claimlab.store.reports import count_rows
@@ -23,14 +25,14 @@ def _by_text(claims, start):
 
 
 def test_shared_reports_merge(settings, shared_reports):
-    results = services.ingest_reports(settings, [shared_reports])
+    results = ingest_reports(settings, [shared_reports])
     assert [r.status for r in results] == ["added"] * 3
     assert [r.mentions for r in results] == [12, 14, 16]
     counts = _counts(settings)
     assert counts["claim_mentions"] == 42
     assert counts["claims"] == 31  # 11 claims of the first report reappear in the second
 
-    claims = services.list_claims(settings)
+    claims = list_claims(settings)
     lam = _by_text(claims, "The value of")
     assert (lam.mentions, lam.verified, lam.unverified) == (2, 0, 2)
     lr = _by_text(claims, "The learning rate is set to 5e-5")
@@ -45,9 +47,9 @@ def test_shared_reports_merge(settings, shared_reports):
 
 
 def test_reingest_changes_nothing(settings):
-    services.ingest_reports(settings, [EXAMPLE_REPORTS])
+    ingest_reports(settings, [EXAMPLE_REPORTS])
     before = _counts(settings)
-    again = services.ingest_reports(settings, [EXAMPLE_REPORTS])
+    again = ingest_reports(settings, [EXAMPLE_REPORTS])
     assert {r.status for r in again} == {"unchanged"}
     assert _counts(settings) == before
 
@@ -55,7 +57,7 @@ def test_reingest_changes_nothing(settings):
 def test_changed_file_replaces_only_its_own_mentions(settings, tmp_path):
     folder = tmp_path / "reports"
     shutil.copytree(EXAMPLE_REPORTS, folder)
-    services.ingest_reports(settings, [folder])
+    ingest_reports(settings, [folder])
     target = folder / "weam_alignment_review.txt"
     others = _other_mentions(settings, target)
 
@@ -65,11 +67,11 @@ def test_changed_file_replaces_only_its_own_mentions(settings, tmp_path):
         "Word-aligned mBERT outperforms mBERT in the zero-shot setting on XNLI.\t✓\t0.41\n", ""
     )
     target.write_text(text)
-    (result,) = services.ingest_reports(settings, [target])
+    (result,) = ingest_reports(settings, [target])
     assert result.status == "updated" and result.mentions == 8
 
     assert _other_mentions(settings, target) == others
-    claims = services.list_claims(settings)
+    claims = list_claims(settings)
     assert not any(c.text.startswith("Word-aligned mBERT outperforms") for c in claims)
     weam_tlm = _by_text(claims, "The mBERT+WEAM model outperforms the mBERT+TLM")
     assert (weam_tlm.verified, weam_tlm.unverified) == (1, 1)
@@ -78,7 +80,7 @@ def test_changed_file_replaces_only_its_own_mentions(settings, tmp_path):
 def _other_mentions(settings, path):
     with session_scope(settings.database_url) as s:
         rows = s.execute(select(ClaimMention.report_id, ClaimMention.row, ClaimMention.text))
-        reports = {r.id: r.source for r in services.list_reports(settings)}
+        reports = {r.id: r.source for r in list_reports(settings)}
         return sorted((reports[r], row, t) for r, row, t in rows if reports[r] != str(path))
 
 
@@ -88,12 +90,12 @@ def test_bad_file_fails_alone(settings, tmp_path):
     bad = folder / "broken.txt"
     good = (EXAMPLE_REPORTS / "weam_alignment_review.txt").read_text()
     bad.write_text(good.replace("✓\t0.70", "✓\t7.0").replace("Does Word", "A Broken Copy: Does"))
-    results = services.ingest_reports(settings, [folder])
+    results = ingest_reports(settings, [folder])
     failed = [r for r in results if r.status == "failed"]
     assert len(failed) == 1 and len(results) == 4
     line = good.splitlines().index(next(x for x in good.splitlines() if "\t0.70" in x)) + 1
     assert failed[0].error.startswith(f"{bad}:{line}: confidence 7.0 is outside [0, 1]")
-    titles = {r.title for r in services.list_reports(settings)}
+    titles = {r.title for r in list_reports(settings)}
     assert len(titles) == 3 and not any("Broken" in t for t in titles)
 
 
@@ -104,7 +106,7 @@ def test_failure_mid_write_rolls_back_the_file(settings, monkeypatch):
         raise OperationalError("refresh claims", {}, Exception("disk on fire"))
 
     monkeypatch.setattr(store_reports, "_refresh_claims", explode)
-    (result,) = services.ingest_reports(settings, [EXAMPLE_REPORTS / "weam_alignment_review.txt"])
+    (result,) = ingest_reports(settings, [EXAMPLE_REPORTS / "weam_alignment_review.txt"])
     assert result.status == "failed" and "disk on fire" in result.error
     assert set(_counts(settings).values()) == {0}
 
@@ -112,5 +114,5 @@ def test_failure_mid_write_rolls_back_the_file(settings, monkeypatch):
 def test_not_migrated_database_is_a_clear_error(db_url, tmp_path):
     from claimlab.config import Settings
 
-    with pytest.raises(services.NotReadyError, match="claimlab db upgrade"):
-        services.list_claims(Settings(home=tmp_path, database_url=db_url))
+    with pytest.raises(NotReadyError, match="claimlab db upgrade"):
+        list_claims(Settings(home=tmp_path, database_url=db_url))

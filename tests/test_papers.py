@@ -10,12 +10,14 @@ import pymupdf
 import pytest
 from typer.testing import CliRunner
 
-from claimlab import services
 from claimlab.cli import app
-from claimlab.evidence import ground_claims
-from claimlab.ingest import watch
-from claimlab.papers import get_paper, ingest_arxiv, ingest_pdf, list_papers
-from claimlab.reproduce import compute_verdicts, set_spec
+from claimlab.services import watch
+from claimlab.services.claims import get_claim, list_claims
+from claimlab.services.grounding import ground_claims
+from claimlab.services.papers import get_paper, ingest_arxiv, ingest_pdf, list_papers
+from claimlab.services.reports import ingest_reports
+from claimlab.services.specs import set_spec
+from claimlab.services.verdicts import compute_verdicts
 from conftest import EXAMPLE_REPORTS
 
 FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
@@ -43,7 +45,7 @@ def two_column_pdf() -> bytes:
 @pytest.fixture
 def env(settings, arxiv_stub):
     """Settings pointed at the arXiv stub, with the demo reviews ingested."""
-    services.ingest_reports(settings, [EXAMPLE_REPORTS])
+    ingest_reports(settings, [EXAMPLE_REPORTS])
     return replace(
         settings,
         arxiv_api_url=f"{arxiv_stub.base}/api/query",
@@ -78,20 +80,20 @@ def test_ingest_ground_and_judge_a_hyperparameter(env, arxiv_stub):
 
     counts = ground_claims(env)
     assert counts["found"] >= 2
-    claims = services.list_claims(env)
+    claims = list_claims(env)
     cut = next(
         c for c in claims if c.text.startswith("The learning rate is set to 5e-5, the batch")
     )
-    detail = services.get_claim(env, cut.id)
+    detail = get_claim(env, cut.id)
     assert detail.completed_text.endswith("during continued pre-training.")
     assert detail.evidence[0].page == 1 and detail.evidence[0].paper == "2106.01732v2"
     mask = next(c for c in claims if c.text.startswith("The masking probability"))
-    assert services.get_claim(env, mask.id).evidence[0].page == 2
+    assert get_claim(env, mask.id).evidence[0].page == 2
 
     spec = [{"kind": "hyperparameter", "recipe": "weam", "parameter": "mask_prob", "value": 0.3}]
     set_spec(env, mask.id, spec)
     compute_verdicts(env, "smoke", [mask.id])
-    verdict = services.get_claim(env, mask.id).verdicts[0]
+    verdict = get_claim(env, mask.id).verdicts[0]
     assert verdict["state"] == "supported"
     assert verdict["predicates"][0]["measured"]["source"] == 0.3
 

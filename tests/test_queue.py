@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from claimlab.runs import jobs
+from claimlab.records import RunRequest
 from claimlab.runs.worker import Worker, WorkerOptions
-from claimlab.store.queue import RunRequest
+from claimlab.services import jobs
 from conftest import ROOT
 
 FAKE = ROOT / "tests" / "support" / "fake_recipe.py"

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 
 from claimlab.runs.plan import Planner
+from claimlab.services.reports import ingest_reports
+from claimlab.services.studies import cells, enqueue_study, matching_reports, table, write_outputs
 from claimlab.store import queue
-from claimlab.studies import (
-    StudyError,
-    answer,
-    cells,
-    enqueue_study,
-    load_study,
-    table,
-    write_outputs,
-)
+from claimlab.studies.answers import answer
+from claimlab.studies.files import StudyError, load_study
 
 STUDY = """
 question: Does a higher code-switching probability help cross-lingual re-ranking?
@@ -110,7 +105,7 @@ def test_table_plot_and_answer(settings, study_file):
     enqueue_study(settings, study)
     scores = {
         (0.25, "bl-cs"): [0.30, 0.31, 0.32],
-        (0.5, "bl-cs"): [0.40, 0.41, 0.42],
+        (0.5, "bl-cs"): [0.40, 0.42, 0.41],
         (0.25, "ml-cs"): [0.33, 0.35, 0.31],
         (0.5, "ml-cs"): [0.34, 0.36, 0.35],
     }
@@ -122,8 +117,12 @@ def test_table_plot_and_answer(settings, study_file):
     assert best.n == 3 and best.mean == pytest.approx(0.41)
     assert best.ci_low == pytest.approx(0.41 - 4.303 * 0.01 / 3**0.5, abs=1e-3)
     text = answer(study, rows)
-    assert "smoke profile" in text and "bl-cs at switch_prob=0.5" in text
-    assert "do not overlap" in text
+    assert "smoke profile" in text and "from switch_prob=0.25 to switch_prob=0.5" in text
+    assert (
+        "bl-cs: rises (0.310, n=3 to 0.410, n=3; change +0.100, 90% interval [0.083, 0.117]" in text
+    )
+    assert "ml-cs: no clear change (0.330, n=3 to 0.350, n=3; change +0.020" in text
+    assert "overlap" not in text and "highest" not in text
     paths = write_outputs(settings, study, rows)
     assert paths["png"].read_bytes()[:4] == b"\x89PNG"
     assert "0.41" in paths["csv"].read_text()
@@ -148,7 +147,7 @@ def test_study_show_command(settings, study_file, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert "0.402" in result.output and "[0.399, 0.404]" in result.output
-    assert "highest for ml-cs" in result.output and "bl-cs stays at 0.302" in result.output
+    assert "bl-cs: cannot tell (0.302, n=3 to 0.302, n=3;" in result.output  # lockstep seeds
     assert (settings.home / "studies" / "cs_prob-smoke" / "table.png").is_file()
 
 
@@ -173,8 +172,11 @@ def test_pairs_may_name_their_setting(settings, tmp_path):
     assert mlir[("ml-cs", 0.5)] == pytest.approx(0.4)
     assert mlir[("bl-cs", 0.25)] == pytest.approx(0.3)
     text = answer(study, rows)
-    assert "clir/en-de: highest" in text and "mlir/en-xx: highest for ml-cs" in text
-    assert "the data do not separate them" in text  # clir: every cell is the same three seeds
+    # clir: every cell is the same three seeds; mlir: no cell varies across seeds
+    assert "clir/en-de: bl-cs: cannot tell (0.220, n=3 to 0.220, n=3; the difference is" in text
+    assert (
+        "mlir/en-xx: bl-cs: cannot tell (0.300, n=3 to 0.300, n=3; the seeds did not vary)" in text
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(path.read_text().replace("mlir/en-xx", "xlir/en-xx"))
     with pytest.raises(StudyError, match="pairs entry 'xlir/en-xx': unknown setting 'xlir'"):
@@ -188,7 +190,7 @@ def test_answer_follows_a_numeric_factor(settings, study_file):
         for seed, digest in cell.runs.items():
             _finish(settings, digest, cell.level / 2 + (seed - 1) * 0.002)
     text = answer(study, table(settings, study))
-    assert "bl-cs rises from 0.126 (switch_prob=0.25) to 0.501 (switch_prob=1.0)" in text
+    assert "bl-cs: too few seeds to tell (0.126, n=2 to 0.501, n=2; n = 2 and 2" in text
 
 
 def test_pending_runs_give_no_answer(settings, study_file):
@@ -232,7 +234,7 @@ def test_every_shipped_study_runs_at_smoke(settings, db_url):
         paths = write_outputs(settings, study, rows)
         assert paths["png"].read_bytes()[:4] == b"\x89PNG", study.name
         text = answer(study, rows)
-        assert "smoke profile" in text and "highest for" in text, (study.name, text)
+        assert "smoke profile" in text and "overlap" not in text, (study.name, text)
 
 
 def test_shipped_studies_share_runs(settings):
@@ -248,8 +250,6 @@ def test_shipped_studies_share_runs(settings):
 
 
 def test_studies_link_to_the_reviews_that_ask(settings, shared_reports):
-    from claimlab.services import ingest_reports
-    from claimlab.studies import matching_reports
     from conftest import ROOT
 
     ingest_reports(settings, [shared_reports])

@@ -6,8 +6,12 @@ import pytest
 from support.app import open_page, rerun, use_app
 from support.scenario import CLAIM_TEXT, SPEC, build
 
-from claimlab import reproduce, services
-from claimlab.runs import jobs
+from claimlab.errors import ReadOnlyError
+from claimlab.services import jobs
+from claimlab.services.claims import get_claim
+from claimlab.services.reports import ingest_report_bytes, ingest_reports, list_reports
+from claimlab.services.reproduce import reproduce
+from claimlab.services.specs import set_spec
 from conftest import EXAMPLE_REPORTS
 
 PAGES = {
@@ -38,7 +42,7 @@ def test_unmigrated_database_says_so(tmp_path, monkeypatch):
 
 
 def test_demo_claims_and_reports(settings, monkeypatch):
-    services.ingest_reports(settings, [EXAMPLE_REPORTS])
+    ingest_reports(settings, [EXAMPLE_REPORTS])
     use_app(monkeypatch, settings)
     at = open_page()
     frame = at.dataframe[0].value
@@ -110,13 +114,13 @@ def test_reports_upload_uses_the_cli_parser(settings, monkeypatch, tmp_path):
     bad = good.replace("\t✓\t".encode(), b"\tyes\t", 1)
     path = tmp_path / "bad.txt"
     path.write_bytes(bad)
-    (cli,) = services.ingest_reports(settings, [path])
+    (cli,) = ingest_reports(settings, [path])
     at.file_uploader(key="review_file").set_value(("bad.txt", bad, "text/plain"))
     at = rerun(at)
     at.button(key="ingest").click()
     at = rerun(at)
     assert at.error[0].value == f"Not ingested: {cli.error.replace(str(path), 'bad.txt')}"
-    assert "bad.txt:" in at.error[0].value and len(services.list_reports(settings)) == 1
+    assert "bad.txt:" in at.error[0].value and len(list_reports(settings)) == 1
 
 
 def test_read_only_hides_writes_and_services_refuse(settings, monkeypatch):
@@ -140,17 +144,17 @@ def test_read_only_hides_writes_and_services_refuse(settings, monkeypatch):
         assert not buttons & {"Cancel", "Retry"}
 
     before = [(j.id, j.state) for j in jobs.list_jobs(settings)]
-    with pytest.raises(services.ReadOnlyError):
-        reproduce.set_spec(ro, scenario.other_id, SPEC)
-    with pytest.raises(services.ReadOnlyError):
-        reproduce.reproduce(ro, [scenario.claim_id], "paper")
-    with pytest.raises(services.ReadOnlyError):
-        services.ingest_report_bytes(ro, b"x", "x.txt")
-    with pytest.raises(services.ReadOnlyError):
+    with pytest.raises(ReadOnlyError):
+        set_spec(ro, scenario.other_id, SPEC)
+    with pytest.raises(ReadOnlyError):
+        reproduce(ro, [scenario.claim_id], "paper")
+    with pytest.raises(ReadOnlyError):
+        ingest_report_bytes(ro, b"x", "x.txt")
+    with pytest.raises(ReadOnlyError):
         jobs.cancel_job(ro, scenario.queued_job)
-    with pytest.raises(services.ReadOnlyError):
+    with pytest.raises(ReadOnlyError):
         jobs.retry_job(ro, scenario.failed_job)
     assert [(j.id, j.state) for j in jobs.list_jobs(settings)] == before
-    assert services.get_claim(settings, scenario.other_id).spec[0]["lhs"] == "fine-tuning"
-    assert len(services.list_reports(settings)) == 3
+    assert get_claim(settings, scenario.other_id).spec[0]["lhs"] == "fine-tuning"
+    assert len(list_reports(settings)) == 3
     assert CLAIM_TEXT in open_page().dataframe[0].value["claim"].tolist()

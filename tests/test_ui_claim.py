@@ -5,8 +5,8 @@ import json
 from support.app import open_page, rerun, use_app
 from support.scenario import MEASURED, PASSAGE, SPEC, build
 
-from claimlab import services
-from claimlab.runs import jobs
+from claimlab.services import jobs
+from claimlab.services.claims import get_claim
 
 
 def press(at, label: str) -> None:
@@ -46,7 +46,10 @@ def test_claim_page_shows_mentions_evidence_runs_and_verdicts(settings, monkeypa
         "never “reproduced as published”" in n and "Stand-in task: minibench ir" in n for n in notes
     )
     assert any(t.startswith("**Rule:** all predicates supported") for t in texts)
-    assert any("95% CI (paired t-test) above 0" in t for t in texts)
+    assert any(
+        "paired t-test over 3 seeds" in t and "interval of lhs − rhs lies above 0" in t
+        for t in texts
+    )
 
     at.radio[0].set_value("smoke")
     runs = rerun(at).dataframe[1].value
@@ -71,7 +74,7 @@ def test_spec_is_validated_before_saving(settings, monkeypatch):
     scenario = build(settings)
     use_app(monkeypatch, settings)
     at = open_page("app_pages/claim.py", id=str(scenario.other_id))
-    before = services.get_claim(settings, scenario.other_id).spec
+    before = get_claim(settings, scenario.other_id).spec
 
     at.text_area(key=f"spec_text_{scenario.other_id}").input('[{"recipe": "codeswitch",')
     press(at, "Save")
@@ -82,17 +85,17 @@ def test_spec_is_validated_before_saving(settings, monkeypatch):
     assert "unknown system 'gpt-9' in lhs" in rerun(at).error[0].value
     press(at, "Save")
     assert "Not saved: predicate 0: unknown system 'gpt-9' in lhs" in rerun(at).error[0].value
-    assert services.get_claim(settings, scenario.other_id).spec == before
+    assert get_claim(settings, scenario.other_id).spec == before
 
     good = [{**SPEC[0], "lhs": "bl-cs", "setting": "moir", "op": "≥"}]
     at.text_area(key=f"spec_text_{scenario.other_id}").input(json.dumps(good))
     press(at, "Validate")
     assert rerun(at).success[0].value == "Valid: 1 predicate(s)."
-    assert services.get_claim(settings, scenario.other_id).spec == before, "validate saves nothing"
+    assert get_claim(settings, scenario.other_id).spec == before, "validate saves nothing"
     press(at, "Save")
     at = rerun(at)
     assert at.success[0].value == "Saved as a hand-set spec (1 predicate(s))."
-    stored = services.get_claim(settings, scenario.other_id)
+    stored = get_claim(settings, scenario.other_id)
     assert stored.spec == good and stored.spec_status == "manual"
     assert at.metric[4].value == "set by hand", "the page shows what was saved"
     runs = at.dataframe[1].value

@@ -3,7 +3,7 @@
 from support.app import open_page, rerun, use_app
 from support.scenario import FAILURE, build
 
-from claimlab.runs import jobs
+from claimlab.services import jobs
 
 
 def progress_bars(at) -> list[tuple[int, str]]:

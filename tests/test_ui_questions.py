@@ -1,4 +1,4 @@
-"""The Research questions page and claimlab.questions, on a smoke study with recorded runs."""
+"""The Research questions page and the study services, on a smoke study with recorded runs."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import math
 import pytest
 from support.app import open_page, rerun, use_app
 
-from claimlab import services
-from claimlab.questions import BrokenStudy, list_studies, questions
-from claimlab.runs import recipes
-from claimlab.runs.jobs import existing_runs
+from claimlab.records import RunRequest
+from claimlab.services.jobs import existing_runs
+from claimlab.services.reports import ingest_reports, list_reports
+from claimlab.services.studies import cells, research_questions, table
 from claimlab.store import queue
 from claimlab.store.engine import session_scope
-from claimlab.studies import Study, answer, cells, load_study, table
+from claimlab.studies.answers import answer
+from claimlab.studies.files import BrokenStudy, Study, list_studies, load_study
 
 PAGE = "app_pages/questions.py"
 QUESTION = "Does a higher code-switching probability help cross-lingual re-ranking?"
@@ -58,18 +59,16 @@ OTHER = "Lexicon Size and Transfer: A Tiny Review"
 OTHER_QUESTION = "Does a larger bilingual lexicon improve zero-shot transfer to German?"
 # MRR@10 per seed; ml-cs at 0.25 never ran, ml-cs at 0.5 has two of its three seeds.
 MEASURED = {
-    (0.25, "bl-cs"): [0.30, 0.31, 0.32],
+    (0.25, "bl-cs"): [0.30, 0.32, 0.31],
     (0.5, "bl-cs"): [0.40, 0.41, 0.42],
     (0.5, "ml-cs"): [0.33, 0.35],
 }
 STAND_IN = "smoke profile · stand-in: synthetic en/de/fr set generated in code"
-# What any answer to these numbers says, whatever its wording: best, worst, gap, no overlap.
+# What the answer to these numbers says: the first level against the last, by the judge's tests.
 ANSWER_FACTS = (
     "At the smoke profile (stand-in: synthetic en/de/fr set generated in code), mrr@10",
-    "highest for bl-cs at switching probability=0.5 (0.410, n=3)",
-    "bl-cs at switching probability=0.25 (0.310, n=3)",
-    "a gap of 0.100",
-    "their 95% intervals do not overlap",
+    "from switching probability=0.25 to switching probability=0.5",
+    "bl-cs: rises (0.310, n=3 to 0.410, n=3; change +0.100, 90% interval [0.083, 0.117]",
 )
 
 
@@ -92,10 +91,10 @@ def studies_dir(tmp_path, monkeypatch):
 
 def add_review(settings, tmp_path, title: str, question: str) -> None:
     """Ingest a one-claim review asking `question`."""
-    path = tmp_path / f"{len(services.list_reports(settings))}.txt"
+    path = tmp_path / f"{len(list_reports(settings))}.txt"
     claim = f"Claim of the review {title}."
     path.write_text(REVIEW.format(title=title, question=question, claim=claim))
-    (result,) = services.ingest_reports(settings, [path])
+    (result,) = ingest_reports(settings, [path])
     assert result.status == "added", result.error
 
 
@@ -104,9 +103,8 @@ def record_runs(settings, study: Study) -> None:
     for cell in cells(settings, study):
         values = MEASURED.get((cell.level, cell.system), [])
         for seed, value in zip(cell.runs, values, strict=False):
-            config, digest = recipes.resolve(cell.raws[seed])
-            assert digest == cell.runs[seed]
-            request = queue.RunRequest(study.recipe, study.profile, seed, config, digest)
+            config, digest = cell.configs[seed], cell.runs[seed]
+            request = RunRequest(study.recipe, study.profile, seed, config, digest)
             metrics = {"clir/en-de/mrr@10": value}
             with session_scope(settings.database_url) as session:
                 queue.import_run(session, request, metrics, {}, "elsewhere")
@@ -133,7 +131,7 @@ def test_broken_files_are_listed_and_unstudied_questions_too(settings, studied, 
     assert broken.error.startswith(f"{studies_dir / 'broken.yaml'}: cannot read study")
     assert "profile must be smoke, mini or paper" in bitext.error
 
-    asked, errors = questions(settings, studies_dir)
+    asked, errors = research_questions(settings, studies_dir)
     assert [b.name for b in errors] == ["bitext", "broken"]
     assert [(q.text, q.reports, len(q.studies)) for q in asked] == [
         (QUESTION, [ASKING], 1),
@@ -149,14 +147,14 @@ def test_broken_files_are_listed_and_unstudied_questions_too(settings, studied, 
 
 def test_studies_sharing_a_question_are_grouped(settings, studies_dir):
     (studies_dir / "cs_prob_mini.yaml").write_text(STUDY.replace("profile: smoke", "profile: mini"))
-    asked, errors = questions(settings, studies_dir)
+    asked, errors = research_questions(settings, studies_dir)
     assert errors == [] and len(asked) == 1
     assert [(r.study.name, r.study.profile) for r in asked[0].studies] == [
         ("cs_prob", "smoke"),
         ("cs_prob_mini", "mini"),
     ]
     assert asked[0].reports == [] and all(r.finished == 0 for r in asked[0].studies)
-    mini = questions(settings, studies_dir, "smoke")[0][0].studies[1]
+    mini = research_questions(settings, studies_dir, "smoke")[0][0].studies[1]
     assert mini.study.profile == "smoke", "an explicit profile applies to every study"
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import appdata
 import streamlit as st
 
-from claimlab import views
+from claimlab.services.access import database_label
 
 PAGES = Path(__file__).parent / "app_pages"
 
@@ -29,7 +29,7 @@ settings = appdata.settings()
 with st.sidebar:
     if settings.ui_readonly:
         st.info("🔒 Read-only instance: nothing can be changed from here.")
-    st.caption(f"Database: `{views.database_label(settings)}`")
+    st.caption(f"Database: `{database_label(settings)}`")
     if st.button("Reload data", help="Forget cached reads and read the database again."):
         appdata.clear()
 navigation.run()

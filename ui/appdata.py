@@ -8,10 +8,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from claimlab import papers, questions, reproduce, services, studies, views
 from claimlab.config import Settings
-from claimlab.runs import jobs
-from claimlab.store.entities import ClaimView, EvidenceView, IngestResult, JobView, PaperView
+from claimlab.errors import NotReadyError
+from claimlab.present.claims import claim_rows
+from claimlab.present.frames import report_rows
+from claimlab.records import ClaimView, EvidenceView, IngestResult, JobView, PaperView
+from claimlab.services import access, claims, jobs, papers, reports, reproduce, specs, studies
+from claimlab.services.studies import BrokenStudy, Question, StudyResult, load_study
 
 READ_TTL = 30
 """Seconds a read is cached: workers and the CLI write to the database too."""
@@ -28,22 +31,23 @@ def settings() -> Settings:
 def ready(s: Settings) -> str | None:
     """None when the database is migrated, else what to run."""
     try:
-        services.ensure_ready(s)
-    except services.NotReadyError as exc:
+        access.guard(s)
+    except NotReadyError as exc:
         return str(exc)
     return None
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def claims_frame(s: Settings) -> pd.DataFrame:
-    """The Claims table."""
-    return views.claims_frame(s)
+    """The Claims table, with each report's cited arXiv ids for the paper filter."""
+    references = {r.id: r.references for r in reports.list_reports(s)}
+    return claim_rows(claims.list_claims(s), references)
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def claim(s: Settings, claim_id: int) -> ClaimView | None:
     """One claim with its mentions, evidence, spec and verdicts."""
-    return services.get_claim(s, claim_id)
+    return claims.get_claim(s, claim_id)
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
@@ -68,7 +72,7 @@ def evidence_png(evidence: EvidenceView, zoom: float = 1.5) -> bytes | None:
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def reports_frame(s: Settings) -> pd.DataFrame:
     """The Reports table."""
-    return views.reports_frame(s)
+    return report_rows(reports.list_reports(s))
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
@@ -102,17 +106,15 @@ def job_counts(s: Settings) -> dict[str, int]:
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner="Reading studies…")
-def research_questions(
-    s: Settings,
-) -> tuple[list[questions.Question], list[questions.BrokenStudy]]:
+def research_questions(s: Settings) -> tuple[list[Question], list[BrokenStudy]]:
     """Research questions with their reviews and studies (each at its own profile)."""
-    return questions.questions(s, s.studies_dir)
+    return studies.research_questions(s, s.studies_dir)
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def study_result(s: Settings, path: str, profile: str) -> questions.StudyResult:
+def study_result(s: Settings, path: str, profile: str) -> StudyResult:
     """One study at a profile (StudyError names the file and field at fault)."""
-    return questions.study_result(s, studies.load_study(Path(path), profile))
+    return studies.study_result(s, load_study(Path(path), profile))
 
 
 _READS = (
@@ -141,7 +143,7 @@ def clear() -> None:
 def save_spec(s: Settings, claim_id: int, spec: Any) -> list[dict[str, Any]]:
     """Validate and store a hand-written spec (SpecError names the field at fault)."""
     try:
-        return reproduce.set_spec(s, claim_id, spec)
+        return specs.set_spec(s, claim_id, spec)
     finally:
         clear()
 
@@ -157,7 +159,7 @@ def queue_reproduction(s: Settings, claim_id: int, profile: str, seeds: int | No
 def queue_study(s: Settings, path: str, profile: str) -> tuple[int, int]:
     """Queue a study's missing runs at a profile; (new, already known)."""
     try:
-        return studies.enqueue_study(s, studies.load_study(Path(path), profile))
+        return studies.enqueue_study(s, load_study(Path(path), profile))
     finally:
         clear()
 
@@ -165,7 +167,7 @@ def queue_study(s: Settings, path: str, profile: str) -> tuple[int, int]:
 def upload_report(s: Settings, data: bytes, name: str) -> IngestResult:
     """Ingest one uploaded review with the CLI's parser."""
     try:
-        return services.ingest_report_bytes(s, data, name)
+        return reports.ingest_report_bytes(s, data, name)
     finally:
         clear()
 

@@ -9,8 +9,8 @@ import appdata
 import pandas as pd
 import streamlit as st
 
-from claimlab import services
 from claimlab.config import Settings
+from claimlab.errors import NotReadyError
 
 T = TypeVar("T")
 
@@ -19,7 +19,7 @@ def load(read: Callable[..., T], *args: Any) -> T:
     """Call a read; on an unmigrated database say what to run and stop the page."""
     try:
         return read(*args)
-    except services.NotReadyError as exc:
+    except NotReadyError as exc:
         st.error(str(exc))
         st.stop()
 

@@ -5,9 +5,10 @@ import appwidgets
 import charts
 import streamlit as st
 
-from claimlab import services, views
-from claimlab.claims.parser import SpecError
-from claimlab.store.entities import ClaimView
+from claimlab.errors import NotFoundError, ReadOnlyError
+from claimlab.present import frames, words
+from claimlab.records import PROFILES, ClaimView
+from claimlab.services.specs import SpecError, check_spec
 
 settings = appdata.settings()
 SPEC_STATUS = {"manual": "set by hand", "parsed": "parsed from the text"}
@@ -57,21 +58,21 @@ def header(claim: ClaimView) -> None:
     cols[2].metric(
         "Confidence",
         conf,
-        views.confidence_range(claim.confidence_min, claim.confidence_max),
+        words.confidence_range(claim.confidence_min, claim.confidence_max),
         delta_color="off",
         delta_arrow="off",
     )
     cols[3].metric("Grounding", claim.grounding_status)
     cols[4].metric("Spec", SPEC_STATUS.get(claim.spec_status, claim.spec_status))
     if claim.verdicts:
-        st.markdown(" · ".join(views.verdict_label(v) for v in claim.verdicts))
+        st.markdown(" · ".join(words.verdict_label(v) for v in claim.verdicts))
 
 
 def mentions(claim: ClaimView) -> None:
     """Every mention: report, raw text, mark, confidence."""
     st.subheader("Mentions")
     st.dataframe(
-        views.mentions_frame(claim),
+        frames.mentions_frame(claim),
         hide_index=True,
         width="stretch",
         column_config={
@@ -130,13 +131,13 @@ def spec(claim: ClaimView) -> None:
     if claim.spec_status == "unparsed":
         st.caption(f"Not parsed yet: `claimlab claims parse {claim.id}` (or write one here).")
     if appwidgets.readonly_note(settings, "editing the spec"):
-        st.code(views.spec_text(claim.spec), language="json")
+        st.code(words.spec_text(claim.spec), language="json")
         return
     appwidgets.show_flash("spec")
     with st.form(f"spec_form_{claim.id}"):
         text = st.text_area(
             "Spec (a JSON list of predicates)",
-            views.spec_text(claim.spec),
+            words.spec_text(claim.spec),
             height=220,
             key=f"spec_text_{claim.id}",  # per claim: never save one claim's text on another
         )
@@ -146,12 +147,12 @@ def spec(claim: ClaimView) -> None:
     if not (check or save):
         return
     try:
-        predicates = views.check_spec(text)
+        predicates = check_spec(text)
         if save:
             appdata.save_spec(settings, claim.id, predicates)
     except SpecError as exc:
         st.error(f"Not saved: {exc}" if save else f"Invalid: {exc}")
-    except services.ReadOnlyError as exc:
+    except ReadOnlyError as exc:
         st.error(str(exc))
     else:
         if save:
@@ -162,12 +163,10 @@ def spec(claim: ClaimView) -> None:
 def runs(claim: ClaimView) -> None:
     """Per-seed numbers of the runs behind the spec at a profile, and their chart."""
     st.subheader("Runs")
-    ran = [v["profile"] for v in claim.verdicts if v["profile"] in views.PROFILES]
-    default = max(ran, key=views.PROFILES.index) if ran else "mini"
-    profile = st.radio(
-        "Profile", views.PROFILES, index=views.PROFILES.index(default), horizontal=True
-    )
-    st.caption(views.PROFILE_NOTES[profile])
+    ran = [v["profile"] for v in claim.verdicts if v["profile"] in PROFILES]
+    default = max(ran, key=PROFILES.index) if ran else "mini"
+    profile = st.radio("Profile", PROFILES, index=PROFILES.index(default), horizontal=True)
+    st.caption(words.PROFILE_NOTES[profile])
     if not claim.spec:
         st.info(
             "No spec, so nothing to run: write one above or run "
@@ -176,10 +175,10 @@ def runs(claim: ClaimView) -> None:
         return
     try:
         rows = appdata.measurements(settings, claim.id, profile)
-    except (KeyError, ValueError, ImportError) as exc:
+    except (NotFoundError, ValueError, ImportError) as exc:
         st.warning(f"Cannot plan runs at {profile}: {exc}")
         return
-    frame = views.measurements_frame(rows)
+    frame = frames.measurements_frame(rows)
     if frame.empty:
         st.info(f"Nothing to run at {profile}: no predicate can be measured at this profile.")
         return
@@ -199,7 +198,7 @@ def runs(claim: ClaimView) -> None:
     )
     for index, part in frame.groupby("predicate", sort=True):
         predicate = claim.spec[index] if index < len(claim.spec) else {}
-        title = f"predicate {index}: claimed {views.predicate_text(predicate)}"
+        title = f"predicate {index}: claimed {words.predicate_text(predicate)}"
         chart = charts.measured_vs_claimed(part, title)
         if chart is not None:
             st.altair_chart(chart, width="stretch")
@@ -215,18 +214,18 @@ def verdicts(claim: ClaimView) -> None:
         )
         return
     # Largest profile first: it says the most about the paper.
-    order = {p: -i for i, p in enumerate(views.PROFILES)}
+    order = {p: -i for i, p in enumerate(PROFILES)}
     for verdict in sorted(claim.verdicts, key=lambda v: order.get(v["profile"], 1)):
         with st.container(border=True):
-            st.markdown(f"**{views.badge(verdict['state'])}** at profile **{verdict['profile']}**")
-            stand_in = ", ".join(views.stand_ins(verdict))
-            note = views.PROFILE_NOTES.get(verdict["profile"], "")
+            st.markdown(f"**{words.badge(verdict['state'])}** at profile **{verdict['profile']}**")
+            stand_in = ", ".join(words.stand_ins(verdict))
+            note = words.PROFILE_NOTES.get(verdict["profile"], "")
             st.caption(note + (f" Stand-in task: {stand_in}." if stand_in else ""))
             st.markdown(f"**Rule:** {verdict['rule']}")
-            st.dataframe(views.predicates_frame(verdict), hide_index=True, width="stretch")
+            st.dataframe(frames.predicates_frame(verdict), hide_index=True, width="stretch")
             for i, rec in enumerate(verdict.get("predicates") or []):
                 st.markdown(f"Predicate {i}, claimed `{rec.get('claimed')}`: {rec.get('rule')}")
-                checks = views.checks_frame(rec)
+                checks = frames.checks_frame(rec)
                 if not checks.empty:
                     st.dataframe(checks, hide_index=True, width="stretch")
             if verdict.get("computed_at"):
@@ -239,7 +238,7 @@ def reproduce(claim: ClaimView) -> None:
     if appwidgets.readonly_note(settings, "queueing runs"):
         return
     profile_col, seeds_col, button_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-    profile = profile_col.selectbox("Profile", views.PROFILES, index=1, key="repro_profile")
+    profile = profile_col.selectbox("Profile", PROFILES, index=1, key="repro_profile")
     seeds = seeds_col.number_input(
         "Seeds", min_value=1, max_value=20, value=None, placeholder="profile default"
     )
@@ -247,7 +246,7 @@ def reproduce(claim: ClaimView) -> None:
         return
     try:
         new, known = appdata.queue_reproduction(settings, claim.id, profile, seeds)
-    except (KeyError, ValueError, services.ReadOnlyError) as exc:
+    except (NotFoundError, ValueError, ReadOnlyError) as exc:
         st.error(f"Nothing queued: {exc}")
         return
     if new + known == 0:

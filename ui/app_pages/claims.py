@@ -4,7 +4,9 @@ import appdata
 import appwidgets
 import streamlit as st
 
-from claimlab import views
+from claimlab.present import claims as table
+from claimlab.present.words import PROFILE_NOTES
+from claimlab.records import PROFILES, VERDICT_STATES
 
 st.title("Claims")
 settings = appdata.settings()
@@ -28,7 +30,7 @@ FILTERS = (
     "f_profile",
     "f_kinds",
 )
-options = views.filter_options(frame)
+options = table.filter_options(frame)
 appwidgets.keep(
     FILTERS,
     {
@@ -40,19 +42,19 @@ appwidgets.keep(
 )
 search_col, sort_col, order_col = st.columns([4, 2, 1], vertical_alignment="bottom")
 search = search_col.text_input("Search claims", placeholder="e.g. translate-train", key="search")
-sort = sort_col.selectbox("Sort by", list(views.SORTS), key="sort")
+sort = sort_col.selectbox("Sort by", list(table.SORTS), key="sort")
 descending = order_col.toggle("Descending", key="descending")
 report_col, paper_col, state_col, profile_col, kind_col = st.columns([3, 2, 2, 1, 2])
 reports = report_col.multiselect("Report", options["reports"], key="f_reports")
 paper_keys = paper_col.multiselect("Paper", options["papers"], key="f_papers")
 states = state_col.multiselect("Verdict", options["states"], key="f_states")
-profile = profile_col.selectbox("at profile", ["any", *views.PROFILES], key="f_profile")
+profile = profile_col.selectbox("at profile", ["any", *PROFILES], key="f_profile")
 kinds = kind_col.multiselect("Kind", options["kinds"], key="f_kinds")
 
 appwidgets.remember(FILTERS)
-shown = views.filter_claims(
+shown = table.filter_claims(
     frame,
-    views.ClaimFilter(
+    table.ClaimFilter(
         search=search,
         reports=tuple(reports),
         papers=tuple(paper_keys),
@@ -63,7 +65,7 @@ shown = views.filter_claims(
         descending=descending,
     ),
 )
-verdicts = int((frame["_rank"] < len(views.STATES)).sum())
+verdicts = int((frame["_rank"] < len(VERDICT_STATES)).sum())
 st.caption(
     f"{len(shown)} of {len(frame)} claim(s) · {verdicts} with a verdict · "
     "select a row to open the claim"
@@ -74,7 +76,7 @@ if not verdicts:
         "then `claimlab verdicts compute --profile mini`."
     )
 event = st.dataframe(
-    shown[views.CLAIM_COLUMNS],
+    shown[table.CLAIM_COLUMNS],
     hide_index=True,
     width="stretch",
     height=min(38 + 35 * max(len(shown), 1), 640),
@@ -85,8 +87,8 @@ event = st.dataframe(
         "id": st.column_config.NumberColumn(width=50),
         "claim": st.column_config.TextColumn(width=420),
         **{
-            p: st.column_config.TextColumn(f"verdict {p}", width=125, help=views.PROFILE_NOTES[p])
-            for p in views.PROFILES
+            p: st.column_config.TextColumn(f"verdict {p}", width=125, help=PROFILE_NOTES[p])
+            for p in PROFILES
         },
         "reports": st.column_config.NumberColumn(width=65, help="Reports that mention the claim"),
         "✓": st.column_config.NumberColumn(width=40, help="Mentions marked verified"),

@@ -4,9 +4,11 @@ import appdata
 import appwidgets
 import streamlit as st
 
-from claimlab import services, views
-from claimlab.runs import jobs as job_service
-from claimlab.store.entities import JobView
+from claimlab.errors import ReadOnlyError
+from claimlab.present.frames import jobs_frame
+from claimlab.present.words import job_label
+from claimlab.records import JobView
+from claimlab.services.jobs import job_log
 
 STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 LOG_LINES = 80
@@ -44,7 +46,7 @@ def actions(job: JobView) -> None:
             outcome = f"job {job.id}: {appdata.cancel_job(settings, job.id)}"
         if job.state in ("failed", "cancelled") and retry_col.button("Retry", key="retry"):
             outcome = f"job {job.id}: {appdata.retry_job(settings, job.id)}"
-    except services.ReadOnlyError as exc:
+    except ReadOnlyError as exc:
         st.error(str(exc))
     if outcome:
         st.session_state["job_outcome"] = outcome
@@ -54,7 +56,7 @@ def actions(job: JobView) -> None:
 def detail(job: JobView) -> None:
     """One job: state, progress, error and the tail of its log."""
     with st.container(border=True):
-        st.markdown(f"**{views.job_label(job)}**")
+        st.markdown(f"**{job_label(job)}**")
         if job.progress is not None:
             st.progress(job.progress, text=f"step {job.step} of {job.total}")
         st.caption(
@@ -64,7 +66,7 @@ def detail(job: JobView) -> None:
         )
         if job.error:
             st.error(job.error)
-        log = job_service.job_log(job, LOG_LINES)
+        log = job_log(job, LOG_LINES)
         if log:
             st.caption(f"last {LOG_LINES} lines of {job.log_path}")
             st.code(log, language=None)
@@ -86,14 +88,14 @@ def board() -> None:
     running = appdata.job_list(settings, ("running",))
     for job in running[:20]:
         steps = f"step {job.step} of {job.total}" if job.total else "starting"
-        st.progress(job.progress or 0.0, text=f"{views.job_label(job)} · {steps}")
+        st.progress(job.progress or 0.0, text=f"{job_label(job)} · {steps}")
     chosen = st.multiselect("State", STATES, default=list(STATES), key="job_states")
     found = appdata.job_list(settings, tuple(chosen) or None)
     if not found:
         st.info("No job in these states.")
         return
     st.dataframe(
-        views.jobs_frame(found),
+        jobs_frame(found),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(found), 420),
@@ -107,7 +109,7 @@ def board() -> None:
         "Job",
         list(by_id),
         index=default_job(found),
-        format_func=lambda i: views.job_label(by_id[i]),
+        format_func=lambda i: job_label(by_id[i]),
         key="job_pick",
     )
     detail(by_id[picked])

@@ -4,7 +4,7 @@ import appdata
 import appwidgets
 import streamlit as st
 
-from claimlab import views
+from claimlab.present import frames
 
 settings = appdata.settings()
 key = appwidgets.query_param("key")
@@ -53,7 +53,7 @@ elif not paper.passages:
     st.info(f"No passages yet: `claimlab ingest arxiv {paper.key}` downloads and reads the PDF.")
 
 st.subheader("Claims")
-claims = views.claims_list_frame(appdata.paper_claims(settings, paper.id))
+claims = frames.claims_list_frame(appdata.paper_claims(settings, paper.id))
 if claims.empty:
     st.info("No ingested review cites this paper.")
 else:
@@ -81,7 +81,7 @@ else:
 if paper.passages:
     with st.expander(f"Passages ({len(paper.passages)}, reading order)"):
         st.dataframe(
-            views.passages_frame(paper),
+            frames.passages_frame(paper),
             hide_index=True,
             width="stretch",
             column_config={"text": st.column_config.TextColumn(width="large")},

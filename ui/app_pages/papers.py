@@ -4,7 +4,7 @@ import appdata
 import appwidgets
 import streamlit as st
 
-from claimlab import views
+from claimlab.present import frames
 
 st.title("Papers")
 settings = appdata.settings()
@@ -18,7 +18,7 @@ if not found:
     )
     st.stop()
 
-frame = views.papers_frame(found)
+frame = frames.papers_frame(found)
 counts = frame["PDF"].value_counts()
 st.caption(
     f"{len(frame)} paper version(s) · "

@@ -8,9 +8,10 @@ import appwidgets
 import pandas as pd
 import streamlit as st
 
-from claimlab import services, views
-from claimlab.questions import Question, StudyResult
-from claimlab.studies import StudyError
+from claimlab.errors import NotReadyError, ReadOnlyError
+from claimlab.present.words import PROFILE_NOTES
+from claimlab.records import PROFILES
+from claimlab.services.studies import Question, StudyError, StudyResult
 
 settings = appdata.settings()
 WORKER = "claimlab worker --until-empty"
@@ -46,7 +47,7 @@ def describe(result: StudyResult) -> None:
         f"**Task** {s.task}{setting} · **metric** {s.metric} · **pairs** {pairs} · "
         f"**profile** {s.profile} · **seeds** {s.seeds}"
     )
-    st.caption(f"**{result.label}** · {views.PROFILE_NOTES.get(s.profile, '')}")
+    st.caption(f"**{result.label}** · {PROFILE_NOTES.get(s.profile, '')}")
 
 
 def run_commands(result: StudyResult) -> list[str]:
@@ -171,7 +172,7 @@ def run_button(result: StudyResult) -> None:
         return
     try:
         new, known = appdata.queue_study(settings, s.path, s.profile)
-    except (StudyError, ValueError, services.ReadOnlyError, services.NotReadyError) as exc:
+    except (StudyError, ValueError, ReadOnlyError, NotReadyError) as exc:
         st.error(f"Nothing queued: {exc}")
         return
     appwidgets.flash(
@@ -187,8 +188,8 @@ def study(own: StudyResult) -> None:
     st.markdown(f"##### Study `{Path(path).name}`")
     profile = st.radio(
         "Profile",
-        views.PROFILES,
-        index=views.PROFILES.index(own.study.profile),
+        PROFILES,
+        index=PROFILES.index(own.study.profile),
         horizontal=True,
         key=f"profile_{name}",
         help="Default: the study file's own profile.",

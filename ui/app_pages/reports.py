@@ -4,7 +4,7 @@ import appdata
 import appwidgets
 import streamlit as st
 
-from claimlab import services
+from claimlab.errors import NotReadyError, ReadOnlyError
 
 st.title("Reports")
 settings = appdata.settings()
@@ -25,7 +25,7 @@ def upload(expanded: bool) -> bool:
             return False
         try:
             result = appdata.upload_report(settings, uploaded.getvalue(), uploaded.name)
-        except (services.NotReadyError, services.ReadOnlyError) as exc:
+        except (NotReadyError, ReadOnlyError) as exc:
             st.error(str(exc))
             return False
         if result.status == "failed":

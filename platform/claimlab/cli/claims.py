@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from claimlab import services
 from claimlab.cli.common import (
     ClaimIds,
     DbOption,
@@ -21,15 +20,16 @@ from claimlab.cli.common import (
     reports_app,
     settings_for,
 )
-from claimlab.cli.papers import _print_papers
-from claimlab.output import Format, print_rows, to_json
+from claimlab.cli.output import Format, print_rows, to_json
+from claimlab.cli.papers import print_papers
+from claimlab.services import access, claims, reports
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the database to the newest schema."""
     settings = settings_for(db)
-    revision = services.upgrade_db(settings)
+    revision = access.upgrade_db(settings)
     console.print(f"database at revision {revision}: {settings.database_url}", highlight=False)
 
 
@@ -43,7 +43,7 @@ def ingest_report(
 ) -> None:
     """Parse review files and merge their claims into the database."""
     settings = settings_for(db)
-    results = services.ingest_reports(settings, paths)
+    results = reports.ingest_reports(settings, paths)
     if not results:
         raise fail("no review files found in " + ", ".join(map(str, paths)))
     for r in results:
@@ -56,11 +56,11 @@ def ingest_report(
             )
     failed = sum(r.status == "failed" for r in results)
     if fetch_papers:
-        from claimlab.papers import ingest_arxiv, referenced_ids
+        from claimlab.services.papers import ingest_arxiv, referenced_ids
 
         report_ids = [r.report_id for r in results if r.report_id is not None]
         ids = referenced_ids(settings, report_ids) if report_ids else []
-        failed += _print_papers(ingest_arxiv(settings, ids)) if ids else 0
+        failed += print_papers(ingest_arxiv(settings, ids)) if ids else 0
     if failed:
         raise fail(f"{failed} item(s) failed; the others were ingested")
 
@@ -68,8 +68,7 @@ def ingest_report(
 @reports_app.command("list")
 def reports_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """List ingested reviews."""
-    reports = services.list_reports(settings_for(db))
-    rows = [vars(r) for r in reports]
+    rows = [vars(r) for r in reports.list_reports(settings_for(db))]
     columns = {
         "id": "id",
         "report_date": "date",
@@ -85,8 +84,7 @@ def reports_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
 @claims_app.command("list")
 def claims_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """List canonical claims with how many reports mention and verify them."""
-    claims = services.list_claims(settings_for(db))
-    rows = [c.summary() for c in claims]
+    rows = [c.summary() for c in claims.list_claims(settings_for(db))]
     columns = {
         "id": "id",
         "text": "claim",
@@ -105,7 +103,9 @@ def claims_show(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Show one claim with every mention."""
-    claim = services.get_claim(settings_for(db), claim_id)
+    from claimlab.present.words import measured_detail
+
+    claim = claims.get_claim(settings_for(db), claim_id)
     if claim is None:
         raise fail(f"no claim with id {claim_id}")
     if fmt == "json":
@@ -132,37 +132,14 @@ def claims_show(
         console.print(f"[bold]{verdict['profile']}: {verdict['state']}[/bold]", highlight=False)
         for rec in verdict["predicates"]:
             console.print(f"  claimed {rec['claimed']}  -> {rec['state']}", highlight=False)
-            console.print(f"    measured: {_measured_text(rec)}", highlight=False)
+            console.print(f"    measured: {measured_detail(rec)}", highlight=False)
             console.print(f"    rule: {rec['rule']}", highlight=False)
-
-
-def _measured_text(rec: dict) -> str:
-    from claimlab.views import hyperparameter_text
-
-    measured = rec.get("measured")
-    if not measured:
-        return "-"
-    if "paper_config" in measured:
-        return hyperparameter_text(measured)
-    if "mean" in measured:
-        return f"{measured['mean']:.4f} over {measured['n']} seed(s)"
-    parts = []
-    for label, m in measured.items():
-        if "lhs" in m:
-            lhs, rhs = m["lhs"]["mean"], m["rhs"]["mean"]
-            parts.append(f"{label}: {lhs:.4f} vs {rhs:.4f} (n={m['lhs']['n']}, {m['state']})")
-        elif "mean" in m and m["mean"] is not None:
-            parts.append(f"{label}: {m['mean']:.4f} (n={m['n']}, {m['state']})")
-        else:
-            parts.append(f"{label}: {m.get('state')}")
-    stand_in = rec.get("stand_in")
-    return "; ".join(parts) + (f"  [stand-in: {stand_in}]" if stand_in else "")
 
 
 @claims_app.command("parse")
 def claims_parse(claim_ids: ClaimIds = None, db: DbOption = None) -> None:
     """Turn claim text into predicates (hand-set specs are kept)."""
-    from claimlab.reproduce import parse_specs
+    from claimlab.services.specs import parse_specs
 
     counts = parse_specs(settings_for(db), claim_ids or None)
     console.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no claims")
@@ -179,11 +156,12 @@ def claims_spec(
     """Show a claim's spec, or set it by hand from a JSON file (never overwritten by parsing)."""
     import json
 
-    from claimlab.reproduce import SpecError, set_spec
+    from claimlab.claims.predicates import SpecError
+    from claimlab.services.specs import set_spec
 
     settings = settings_for(db)
     if set_file is None:
-        claim = services.get_claim(settings, claim_id)
+        claim = claims.get_claim(settings, claim_id)
         if claim is None:
             raise fail(f"no claim with id {claim_id}")
         print(to_json({"spec_status": claim.spec_status, "spec": claim.spec}))
@@ -195,6 +173,4 @@ def claims_spec(
         raise fail(f"{set_file}: {exc}") from None
     except SpecError as exc:
         raise fail(f"{set_file}: {exc}") from None
-    except KeyError:
-        raise fail(f"no claim with id {claim_id}") from None
     console.print(f"claim {claim_id}: spec set by hand ({len(spec)} predicate(s))")

@@ -10,19 +10,19 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from claimlab.cli.output import Format
 from claimlab.config import Settings
-from claimlab.output import Format
+from claimlab.errors import NotFoundError, NotReadyError
 from claimlab.records import PROFILES  # noqa: F401 (re-exported to the command modules)
-from claimlab.services import NotReadyError
 
 
 class _Commands(TyperGroup):
-    """The top-level group: a database that is not migrated yet is an error message, not a trace."""
+    """The top-level group: an unmigrated database or an unknown id is a message, not a trace."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except NotReadyError as exc:
+        except (NotReadyError, NotFoundError) as exc:
             raise fail(str(exc)) from None
 
 
@@ -63,6 +63,9 @@ ProfileOption = Annotated[str, typer.Option(help="smoke, mini or paper.")]
 SeedsOption = Annotated[int | None, typer.Option(help="Seeds per run (default: per profile).")]
 ClaimIds = Annotated[list[int] | None, typer.Argument(help="Claim ids (or --all).")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every claim.")]
+PriorityOption = Annotated[
+    int, typer.Option(help="Queue priority of new jobs: higher runs first (default 0).")
+]
 
 
 def settings_for(db: str | None) -> Settings:

@@ -19,10 +19,11 @@ from claimlab.cli.common import (
     settings_for,
     watch_app,
 )
-from claimlab.output import Format, print_rows, to_json
+from claimlab.cli.output import Format, print_rows, to_json
 
 
-def _print_papers(results) -> int:
+def print_papers(results) -> int:
+    """Print what happened to each paper; returns how many failed."""
     for r in results:
         if r.status in ("failed", "pdf-failed"):
             err.print(f"[red]{r.status}[/red] {r.key}: {r.error}", highlight=False)
@@ -40,7 +41,7 @@ def ingest_arxiv_cmd(
 ) -> None:
     """Fetch arXiv metadata and PDFs and split the PDFs into passages."""
     from claimlab.ingest import arxiv
-    from claimlab.papers import arxiv_settings, ingest_arxiv, ingest_meta
+    from claimlab.services.papers import arxiv_settings, ingest_arxiv, ingest_meta
 
     settings = settings_for(db)
     if query:
@@ -48,9 +49,9 @@ def ingest_arxiv_cmd(
             metas = arxiv.search(query, arxiv_settings(settings), max_results=max_results)
         except Exception as exc:  # network and API errors, reported as such
             raise fail(f"search failed: {exc}") from None
-        failed = _print_papers([ingest_meta(settings, m) for m in metas])
+        failed = print_papers([ingest_meta(settings, m) for m in metas])
     elif ids:
-        failed = _print_papers(ingest_arxiv(settings, ids))
+        failed = print_papers(ingest_arxiv(settings, ids))
     else:
         raise fail("give arXiv ids or --query")
     if failed:
@@ -65,9 +66,9 @@ def ingest_pdf_cmd(
     db: DbOption = None,
 ) -> None:
     """Add a local PDF under an arXiv id."""
-    from claimlab.papers import ingest_pdf
+    from claimlab.services.papers import ingest_pdf
 
-    if _print_papers([result := ingest_pdf(settings_for(db), file, arxiv_id, title)]) or (
+    if print_papers([result := ingest_pdf(settings_for(db), file, arxiv_id, title)]) or (
         result.status == "pdf-failed"
     ):
         raise typer.Exit(1)
@@ -76,7 +77,7 @@ def ingest_pdf_cmd(
 @papers_app.command("list")
 def papers_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """List papers with PDF status and passage counts."""
-    from claimlab.papers import list_papers
+    from claimlab.services.papers import list_papers
 
     rows = [
         {
@@ -102,7 +103,7 @@ def papers_show(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Show a paper and its passages in reading order."""
-    from claimlab.papers import get_paper
+    from claimlab.services.papers import get_paper
 
     paper = get_paper(settings_for(db), key)
     if paper is None:
@@ -122,7 +123,7 @@ def ground_cmd(
     db: DbOption = None,
 ) -> None:
     """Find each claim's supporting passages in the papers its reports cite."""
-    from claimlab.evidence import ground_claims
+    from claimlab.services.grounding import ground_claims
 
     counts = ground_claims(settings_for(db), [claim] if claim else None)
     console.print(
@@ -139,7 +140,7 @@ def watch_add(
     db: DbOption = None,
 ) -> None:
     """Save a search that `watch run` polls."""
-    from claimlab.ingest import watch
+    from claimlab.services import watch
 
     search_id, created = watch.add(settings_for(db), query, category, max_results)
     console.print(f"saved search {search_id}" + ("" if created else " (already saved)"))
@@ -148,7 +149,7 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
     """List saved searches and their watermarks."""
-    from claimlab.ingest import watch
+    from claimlab.services import watch
 
     rows = [vars(s) for s in watch.list_all(settings_for(db))]
     print_rows(console, rows, fmt, {k: k for k in (rows[0] if rows else {"id": 1})}, "Searches")
@@ -163,7 +164,7 @@ def _print_pass(results) -> None:
 @watch_app.command("run")
 def watch_run(db: DbOption = None) -> None:
     """One pass over every saved search (for cron)."""
-    from claimlab.ingest import watch
+    from claimlab.services import watch
 
     results = watch.run_pass(settings_for(db))
     _print_pass(results)
@@ -177,7 +178,7 @@ def watch_serve(
     db: DbOption = None,
 ) -> None:
     """Run a pass now and then at every interval until stopped."""
-    from claimlab.ingest import watch
+    from claimlab.services import watch
 
     try:
         seconds = watch.parse_every(every)

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from claimlab import services
 from claimlab.cli.common import (
     PROFILES,
     AllOption,
     ClaimIds,
     DbOption,
     FormatOption,
+    PriorityOption,
     ProfileOption,
     SeedsOption,
     app,
@@ -23,7 +23,8 @@ from claimlab.cli.common import (
     settings_for,
     verdicts_app,
 )
-from claimlab.output import Format, print_rows, to_json
+from claimlab.cli.output import Format, print_rows, to_json
+from claimlab.services import jobs
 
 
 def _claim_selection(claim_ids: list[int] | None, all_: bool) -> list[int] | None:
@@ -48,17 +49,11 @@ def plan(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Show the runs the claims need at a profile, shared across claims, and which exist."""
-    from claimlab.reproduce import plan_claims
-    from claimlab.runs.jobs import existing_runs
+    from claimlab.services.reproduce import plan_claims
 
     settings = settings_for(db)
-    try:
-        plans, runs = plan_claims(
-            settings, _claim_selection(claim_ids, all_), _profile(profile), seeds
-        )
-    except KeyError as exc:
-        raise fail(str(exc.args[0])) from None
-    known = existing_runs(settings, list(runs))
+    plans, runs = plan_claims(settings, _claim_selection(claim_ids, all_), _profile(profile), seeds)
+    known = jobs.existing_runs(settings, list(runs))
     users: dict[str, list[int]] = {}
     for cp in plans:
         for pp in cp.predicates:
@@ -99,16 +94,13 @@ def reproduce_cmd(
     profile: ProfileOption = "mini",
     seeds: SeedsOption = None,
     db: DbOption = None,
+    priority: PriorityOption = 0,
 ) -> None:
     """Queue the runs the claims need at a profile (runs that exist are reused)."""
-    from claimlab.reproduce import reproduce
+    from claimlab.services.reproduce import reproduce
 
-    try:
-        new, old = reproduce(
-            settings_for(db), _claim_selection(claim_ids, all_), _profile(profile), seeds
-        )
-    except KeyError as exc:
-        raise fail(str(exc.args[0])) from None
+    selection = _claim_selection(claim_ids, all_)
+    new, old = reproduce(settings_for(db), selection, _profile(profile), seeds, priority)
     console.print(f"{new} run(s) queued, {old} already known; start `claimlab worker`")
 
 
@@ -120,7 +112,7 @@ def verdicts_compute(
     db: DbOption = None,
 ) -> None:
     """Judge every claim with a spec from the finished runs at a profile."""
-    from claimlab.reproduce import compute_verdicts
+    from claimlab.services.verdicts import compute_verdicts
 
     counts = compute_verdicts(settings_for(db), _profile(profile), claim_ids or None, seeds)
     console.print(
@@ -133,11 +125,12 @@ def verdicts_list(
     profile: ProfileOption = "mini", db: DbOption = None, fmt: FormatOption = Format.table
 ) -> None:
     """Claimed vs measured, one row per predicate, with the review mark and the verdict."""
-    from claimlab.views import measured_text, predicate_text
+    from claimlab.present.words import measured_text, predicate_text
+    from claimlab.services.claims import list_claims
 
     profile = _profile(profile)
     rows = []
-    for claim in services.list_claims(settings_for(db)):
+    for claim in list_claims(settings_for(db)):
         verdict = next((v for v in claim.verdicts if v["profile"] == profile), None)
         if verdict is None:
             continue
@@ -168,13 +161,19 @@ def worker(
     heartbeat: Annotated[float, typer.Option(help="Seconds between heartbeats.")] = 2.0,
 ) -> None:
     """Claim queued jobs and run them through `python -m reproductions run`."""
-    from claimlab.runs.progress import run_worker
+    from claimlab.cli.progress import run_worker
+    from claimlab.runs.worker import WorkerOptions
 
     if executor not in ("local", "ray"):
         raise fail(f"unknown executor {executor!r}: use local or ray")
-    settings = settings_for(db)
-    services.ensure_ready(settings)
-    stats = run_worker(settings, slots, executor, until_empty, lease, heartbeat, console)
+    options = WorkerOptions(
+        slots=slots,
+        executor=executor,
+        until_empty=until_empty,
+        lease_s=lease,
+        heartbeat_s=heartbeat,
+    )
+    stats = run_worker(settings_for(db), options, console)
     console.print(
         f"worker done: {stats.succeeded} succeeded, {stats.failed} failed, "
         f"{stats.requeued} requeued, {stats.cancelled} cancelled",
@@ -188,8 +187,6 @@ def jobs_import(
     db: DbOption = None,
 ) -> None:
     """Record runs finished elsewhere (e.g. on a GPU machine) by their result.json."""
-    from claimlab.runs import jobs
-
     found = [p.parent for w in workdirs for p in sorted(w.rglob("result.json"))]
     for workdir, outcome in jobs.import_results(settings_for(db), found):
         console.print(f"{outcome:10} {workdir}", highlight=False)
@@ -202,8 +199,6 @@ def jobs_list(
     state: Annotated[list[str] | None, typer.Option(help="Only these states.")] = None,
 ) -> None:
     """List jobs, newest first."""
-    from claimlab.runs import jobs
-
     rows = [
         {
             "id": j.id,
@@ -224,8 +219,6 @@ def jobs_list(
 @jobs_app.command("show")
 def jobs_show(job_id: int, db: DbOption = None) -> None:
     """Show a job, its run config, metrics and error."""
-    from claimlab.runs import jobs
-
     job = jobs.get_job(settings_for(db), job_id)
     if job is None:
         raise fail(f"no job with id {job_id}")
@@ -241,8 +234,6 @@ def jobs_logs(
     lines: Annotated[int, typer.Option(help="How many of the last lines.")] = 200,
 ) -> None:
     """Print the tail of a job's log."""
-    from claimlab.runs import jobs
-
     job = jobs.get_job(settings_for(db), job_id)
     if job is None:
         raise fail(f"no job with id {job_id}")
@@ -252,8 +243,6 @@ def jobs_logs(
 @jobs_app.command("cancel")
 def jobs_cancel(job_ids: list[int], db: DbOption = None) -> None:
     """Cancel queued jobs at once; ask running ones to stop (their logs are kept)."""
-    from claimlab.runs import jobs
-
     for job_id in job_ids:
         state = jobs.cancel_job(settings_for(db), job_id)
         console.print(f"job {job_id}: {state or 'no such job'}", highlight=False)
@@ -262,8 +251,6 @@ def jobs_cancel(job_ids: list[int], db: DbOption = None) -> None:
 @jobs_app.command("retry")
 def jobs_retry(job_ids: list[int], db: DbOption = None) -> None:
     """Queue failed or cancelled jobs again."""
-    from claimlab.runs import jobs
-
     for job_id in job_ids:
         state = jobs.retry_job(settings_for(db), job_id)
         console.print(f"job {job_id}: {state or 'no such job'}", highlight=False)

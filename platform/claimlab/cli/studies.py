@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from claimlab import services
 from claimlab.cli.common import (
     DbOption,
+    PriorityOption,
     Settings,
     console,
     data_app,
@@ -17,7 +17,7 @@ from claimlab.cli.common import (
     settings_for,
     study_app,
 )
-from claimlab.output import Format, print_rows
+from claimlab.cli.output import Format, print_rows
 
 
 @data_app.command("build-mini")
@@ -39,10 +39,11 @@ StudyProfile = Annotated[str | None, typer.Option(help="Profile (default: the fi
 
 
 def _study(path: Path, profile: str | None, settings: Settings):
-    from claimlab.studies import StudyError, load_study
+    from claimlab.services.access import guard
+    from claimlab.studies.files import StudyError, load_study
 
+    guard(settings)
     try:
-        services.ensure_ready(settings)
         return load_study(path, profile)
     except StudyError as exc:
         raise fail(str(exc)) from None
@@ -51,13 +52,11 @@ def _study(path: Path, profile: str | None, settings: Settings):
 @study_app.command("plan")
 def study_plan(file: StudyFile, profile: StudyProfile = None, db: DbOption = None) -> None:
     """Show the runs a study needs and which exist already (shared with claims)."""
-    from claimlab.runs.jobs import existing_runs
-    from claimlab.studies import cells
+    from claimlab.services.studies import lookup
 
     settings = settings_for(db)
     study = _study(file, profile, settings)
-    all_cells = cells(settings, study)
-    known = existing_runs(settings, [d for c in all_cells for d in c.runs.values()])
+    all_cells, known = lookup(settings, study)
     rows = [
         {
             "level": c.level,
@@ -83,23 +82,26 @@ def study_run(
         bool, typer.Option(help="Run a local worker until the queue is empty.")
     ] = False,
     slots: Annotated[int, typer.Option(help="Worker slots with --wait.")] = 1,
+    priority: PriorityOption = 0,
 ) -> None:
     """Queue the study's runs (and with --wait, run them here)."""
-    from claimlab.runs.progress import run_worker
-    from claimlab.studies import enqueue_study
+    from claimlab.cli.progress import run_worker
+    from claimlab.runs.worker import WorkerOptions
+    from claimlab.services.studies import enqueue_study
 
     settings = settings_for(db)
     study = _study(file, profile, settings)
-    new, old = enqueue_study(settings, study)
+    new, old = enqueue_study(settings, study, priority)
     console.print(f"{study.name}: {new} run(s) queued, {old} already known")
     if wait:
-        run_worker(settings, slots, "local", True, 30.0, 2.0, console)
+        run_worker(settings, WorkerOptions(slots=slots, until_empty=True), console)
 
 
 @study_app.command("show")
 def study_show(file: StudyFile, profile: StudyProfile = None, db: DbOption = None) -> None:
     """Print mean ± 95% CI per level and system, write the plot and its data, answer in words."""
-    from claimlab.studies import answer, matching_reports, table, write_outputs
+    from claimlab.services.studies import matching_reports, table, write_outputs
+    from claimlab.studies.answers import answer
 
     settings = settings_for(db)
     study = _study(file, profile, settings)

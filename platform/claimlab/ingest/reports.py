@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from claimlab.claims.canon import is_truncated
+from claimlab.records import ClaimRow, ParsedReport, Reference
 
 MARKS = {"✓": True, "×": False}
 TABLE_HEADER = ("claim", "verified", "confidence")
@@ -36,44 +36,6 @@ class ReportError(ValueError):
         self.source, self.line, self.reason = source, line, message
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True)
-class ClaimRow:
-    """One row of the claims table."""
-
-    row: int
-    line: int
-    text: str
-    truncated: bool
-    verified: bool
-    confidence: float
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An arXiv paper the report lists."""
-
-    arxiv_id: str
-    version: int | None
-
-
-@dataclass
-class ParsedReport:
-    """Everything read from one review file."""
-
-    source: str
-    sha256: str
-    title: str
-    report_date: date | None = None
-    examined_title: str | None = None
-    research_question: str | None = None
-    papers_retrieved: int | None = None
-    claims_extracted: int | None = None
-    claims_verified: int | None = None
-    quality_score: float | None = None
-    claims: list[ClaimRow] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
 
 
 def read_report(path: Path) -> ParsedReport:

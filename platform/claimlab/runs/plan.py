@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claimlab.claims.predicates import kind_of
+from claimlab.records import RunRequest
 from claimlab.runs import recipes
+from claimlab.runs.requests import raw_config, run_request
 
 DEFAULT_SEEDS = {"smoke": 2, "mini": 3, "paper": 3}
 
@@ -75,16 +78,14 @@ class Planner:
     def _run(self, recipe: str, system: str, seed: int) -> str:
         key = (recipe, system, seed)
         if key not in self._by_key:
-            raw: dict[str, Any] = {
-                "recipe": recipe,
-                "profile": self.profile,
-                "seed": seed,
-                "system": system,
-            }
-            if self.profile == "mini" and self.data_dir is not None:
-                raw["data_dir"] = str(self.data_dir)
-            if self.cache_dir is not None:
-                raw["cache_dir"] = str(self.cache_dir)
+            raw = raw_config(
+                recipe,
+                self.profile,
+                seed,
+                {"system": system},
+                data_dir=self.data_dir,
+                cache_dir=self.cache_dir,
+            )
             config, digest = recipes.resolve(raw)
             self.runs.setdefault(
                 digest, PlannedRun(recipe, system, self.profile, seed, raw, config, digest)
@@ -92,11 +93,18 @@ class Planner:
             self._by_key[key] = digest
         return self._by_key[key]
 
+    def requests(self, priority: int = 0) -> list[RunRequest]:
+        """Queue requests for every run planned so far."""
+        return [
+            run_request(r.recipe, r.profile, r.seed, r.config, r.config_hash, priority=priority)
+            for r in self.runs.values()
+        ]
+
     def _side(self, recipe: str, system: str, key: str) -> Side:
         return Side(system, key, {s: self._run(recipe, system, s) for s in self.seeds})
 
     def _predicate(self, p: dict[str, Any]) -> PredicatePlan:
-        kind, recipe = p.get("kind", "comparison"), p.get("recipe")
+        kind, recipe = kind_of(p), p.get("recipe")
         plan = PredicatePlan(p)
         if kind in ("hyperparameter", "description"):
             return plan

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
-
 from claimlab.config import Settings
 from claimlab.runs.events import EventTail
 from claimlab.runs.executors import start
 from claimlab.store import queue
+from claimlab.store.engine import TransientError
 
 LOG_TAIL = 4000
 log = logging.getLogger(__name__)
@@ -181,7 +180,7 @@ class Worker:
         """A heartbeat; a database hiccup skips this beat instead of killing the slot."""
         try:
             return queue.heartbeat(*args, **kwargs)
-        except OperationalError as exc:
+        except TransientError as exc:
             log.warning("heartbeat failed, will retry: %s", exc)
             return "ok"
 

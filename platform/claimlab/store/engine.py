@@ -9,7 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+DatabaseError = SQLAlchemyError
+"""Any error the database reports (callers outside the store never import SQLAlchemy)."""
+TransientError = OperationalError
+"""A lost connection or a lock timeout: worth trying again later."""
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -42,3 +48,8 @@ def session_scope(url: str, immediate: bool = False) -> Iterator[Session]:
     factory = sessionmaker(get_engine(url, immediate), expire_on_commit=False)
     with factory.begin() as session:
         yield session
+
+
+def display_url(url: str) -> str:
+    """The database URL without its password."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from claimlab.store.entities import EvidenceView, PaperView, PassageView
+from claimlab.records import EvidenceView, PaperView, PassageView
 from claimlab.store.models import (
     Claim,
     ClaimMention,
@@ -127,6 +127,17 @@ def referenced_ids(session: Session, report_id: int | None = None) -> list[tuple
     if report_id is not None:
         query = query.where(ReportReference.report_id == report_id)
     return [tuple(row) for row in session.execute(query.order_by(ReportReference.arxiv_id))]
+
+
+def claims_citing(session: Session, paper_id: int) -> list[int]:
+    """Ids of the claims mentioned by the reports that cite this paper, ascending."""
+    ids = session.scalars(
+        select(ClaimMention.claim_id)
+        .join(ReportReference, ReportReference.report_id == ClaimMention.report_id)
+        .where(ReportReference.paper_id == paper_id)
+        .distinct()
+    ).all()
+    return sorted(ids)
 
 
 def list_papers(session: Session) -> list[PaperView]:

@@ -8,7 +8,7 @@ from statistics import fmean
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from claimlab.store.entities import ClaimView, EvidenceView, MentionView, ReportView
+from claimlab.records import ClaimView, EvidenceView, MentionView, ReportView
 from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
 from claimlab.store.papers import evidence_for
 from claimlab.store.specs import verdicts_for

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from claimlab.records import JobView, RunRequest, RunView
 from claimlab.store.engine import session_scope
-from claimlab.store.entities import JobView, RunView
 from claimlab.store.models import Job, Run
 
 ACTIVE = ("queued", "running")
@@ -22,20 +22,6 @@ ACTIVE = ("queued", "running")
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """A run to make sure exists: resolved config and its hash from the recipe contract."""
-
-    recipe: str
-    profile: str
-    seed: int
-    config: dict[str, Any]
-    config_hash: str
-    timeout_s: float | None = None
-    gpus: float = 0.0
-    max_attempts: int = 3
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,13 @@ def enqueue(session: Session, req: RunRequest) -> tuple[int, bool]:
     session.add(run)
     session.flush()
     session.add(
-        Job(run_id=run.id, max_attempts=req.max_attempts, timeout_s=req.timeout_s, gpus=req.gpus)
+        Job(
+            run_id=run.id,
+            max_attempts=req.max_attempts,
+            timeout_s=req.timeout_s,
+            gpus=req.gpus,
+            priority=req.priority,
+        )
     )
     session.flush()
     return run.id, True

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from claimlab.claims.canon import MATCH_THRESHOLD, ClaimIndex, canonical_text
-from claimlab.ingest.reports import ParsedReport
-from claimlab.store.entities import IngestResult
+from claimlab.records import IngestResult, ParsedReport
 from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
+
+
+class ClaimMatcher(Protocol):
+    """Finds the claim a mention belongs to (claims.canon.ClaimIndex)."""
+
+    def find(self, text: str, truncated: bool) -> int | None:
+        """The id of the claim `text` restates, or None."""
+
+    def add(self, claim_id: int, text: str, truncated: bool) -> None:
+        """Remember a mention of `claim_id`."""
+
+
+Canonical = Callable[[Iterable[tuple[str, bool]]], tuple[str, bool]]
+"""Picks a claim's canonical (text, truncated) from its mentions (claims.canon.canonical_text)."""
 
 _REPORT_FIELDS = (
     "title",
@@ -23,9 +38,16 @@ _REPORT_FIELDS = (
 
 
 def save_report(
-    session: Session, parsed: ParsedReport, threshold: float = MATCH_THRESHOLD
+    session: Session,
+    parsed: ParsedReport,
+    new_index: Callable[[], ClaimMatcher],
+    canonical: Canonical,
 ) -> IngestResult:
-    """Store `parsed`, replacing the mentions of an earlier version of the same file."""
+    """Store `parsed`, replacing the mentions of an earlier version of the same file.
+
+    Mentions join the claim an index (`new_index()`, filled here with every other stored
+    mention) finds for them, or a new claim.
+    """
     if session.scalar(select(Report.id).where(Report.sha256 == parsed.sha256)) is not None:
         return IngestResult(parsed.source, "unchanged")
     report = session.scalar(select(Report).where(Report.source == parsed.source))
@@ -44,7 +66,13 @@ def save_report(
         setattr(report, name, getattr(parsed, name))
     session.flush()
 
-    index = _claim_index(session, threshold)
+    index = new_index()
+    for claim_id, text, truncated in session.execute(
+        select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated).order_by(
+            ClaimMention.id
+        )
+    ):
+        index.add(claim_id, text, truncated)
     new_claims = 0
     for row in parsed.claims:
         claim_id = index.find(row.text, row.truncated)
@@ -74,23 +102,11 @@ def save_report(
             )
         )
     session.flush()
-    _refresh_claims(session, touched)
+    _refresh_claims(session, touched, canonical)
     return IngestResult(parsed.source, status, report.id, len(parsed.claims), new_claims)
 
 
-def _claim_index(session: Session, threshold: float) -> ClaimIndex:
-    index = ClaimIndex(threshold)
-    rows = session.execute(
-        select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated).order_by(
-            ClaimMention.id
-        )
-    )
-    for claim_id, text, truncated in rows:
-        index.add(claim_id, text, truncated)
-    return index
-
-
-def _refresh_claims(session: Session, claim_ids: set[int]) -> None:
+def _refresh_claims(session: Session, claim_ids: set[int], canonical: Canonical) -> None:
     """Recompute canonical texts; drop claims left without mentions unless set by hand."""
     for claim in session.scalars(select(Claim).where(Claim.id.in_(claim_ids))):
         texts = session.execute(
@@ -99,7 +115,7 @@ def _refresh_claims(session: Session, claim_ids: set[int]) -> None:
             .order_by(ClaimMention.id)
         ).all()
         if texts:
-            claim.text, claim.truncated = canonical_text((t, bool(tr)) for t, tr in texts)
+            claim.text, claim.truncated = canonical((t, bool(tr)) for t, tr in texts)
         elif claim.spec_status != "manual":
             session.delete(claim)
     session.flush()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from claimlab.errors import NotFoundError
 from claimlab.store.models import Claim, Evidence, Passage, Verdict
 
 
@@ -48,7 +49,7 @@ def set_spec(
     """Store a spec; a hand-set ('manual') spec is only replaced by another hand-set one."""
     claim = session.get(Claim, claim_id)
     if claim is None:
-        raise KeyError(claim_id)
+        raise NotFoundError(f"no claim with id {claim_id}")
     if claim.spec_status == "manual" and status != "manual":
         return False
     claim.kind, claim.spec, claim.spec_status = kind, spec, status

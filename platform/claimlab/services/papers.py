@@ -1,4 +1,4 @@
-"""Papers as services: arXiv and PDF ingestion, listing, evidence rendered on its page."""
+"""Papers: arXiv and PDF ingestion, listing, and the evidence passage drawn on its page."""
 
 from __future__ import annotations
 
@@ -9,16 +9,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
-from claimlab import services
 from claimlab.config import Settings
 from claimlab.ingest import arxiv
-from claimlab.ingest.pdf import PdfError, extract_passages, page_count
+from claimlab.ingest.pdf import PdfError, extract_passages, page_count, render_page_png
+from claimlab.records import ClaimView, EvidenceView, PaperView
+from claimlab.services.access import guard, session
 from claimlab.store import papers as store_papers
-from claimlab.store.engine import session_scope
-from claimlab.store.entities import ClaimView, EvidenceView, PaperView
-from claimlab.store.models import ClaimMention, ReportReference
 from claimlab.store.queries import list_claims
 
 
@@ -41,8 +37,7 @@ def arxiv_settings(settings: Settings) -> arxiv.ArxivSettings:
 
 def ingest_arxiv(settings: Settings, ids: list[str]) -> list[PaperResult]:
     """Fetch metadata and PDFs of arXiv ids; a failing paper does not stop the others."""
-    services.require_writable(settings)
-    services.ensure_ready(settings)
+    guard(settings, write=True)
     results, valid = [], []
     for raw in ids:
         try:
@@ -74,9 +69,9 @@ def ingest_meta(settings: Settings, meta: arxiv.PaperMeta) -> PaperResult:
         meta.published,
         meta.updated,
     )
-    with session_scope(settings.database_url, immediate=True) as session:
-        paper_id, created = store_papers.upsert_paper(session, fields)
-        status, _ = store_papers.paper_pdf_state(session, paper_id)
+    with session(settings, write=True) as s:
+        paper_id, created = store_papers.upsert_paper(s, fields)
+        status, _ = store_papers.paper_pdf_state(s, paper_id)
     key = str(meta.id)
     if status == "ok":
         return PaperResult(key, "added" if created else "unchanged")
@@ -93,8 +88,7 @@ def ingest_pdf(
     settings: Settings, path: Path, arxiv_id: str, title: str | None = None
 ) -> PaperResult:
     """Add a PDF the user already has under an arXiv id (metadata may follow later)."""
-    services.require_writable(settings)
-    services.ensure_ready(settings)
+    guard(settings, write=True)
     try:
         aid = arxiv.parse_arxiv_id(arxiv_id)
     except arxiv.ArxivIdError as exc:
@@ -103,11 +97,11 @@ def ingest_pdf(
         return PaperResult(str(aid), "failed", f"{path}: no such file")
     dest = settings.papers_dir / aid.filename
     digest = _copy_atomic(path, dest)
-    with session_scope(settings.database_url, immediate=True) as session:
+    with session(settings, write=True) as s:
         paper_id, _ = store_papers.upsert_paper(
-            session, store_papers.PaperFields(aid.base, aid.version, title)
+            s, store_papers.PaperFields(aid.base, aid.version, title)
         )
-        status, sha = store_papers.paper_pdf_state(session, paper_id)
+        status, sha = store_papers.paper_pdf_state(s, paper_id)
     if status == "ok" and sha == digest:
         return PaperResult(str(aid), "unchanged")
     return _parse_pdf(settings, paper_id, str(aid), dest, digest)
@@ -129,9 +123,9 @@ def _parse_pdf(settings: Settings, paper_id: int, key: str, path: Path, sha: str
     except PdfError as exc:
         _record_pdf(settings, paper_id, str(path), sha, f"{exc.reason}: {exc}")
         return PaperResult(key, "pdf-failed", f"{exc.reason}: {exc}")
-    with session_scope(settings.database_url, immediate=True) as session:
+    with session(settings, write=True) as s:
         store_papers.store_pdf(
-            session,
+            s,
             paper_id,
             path=str(path),
             sha256=sha,
@@ -143,52 +137,38 @@ def _parse_pdf(settings: Settings, paper_id: int, key: str, path: Path, sha: str
 
 
 def _record_pdf(settings: Settings, paper_id: int, path, sha, error: str) -> None:
-    with session_scope(settings.database_url, immediate=True) as session:
-        store_papers.store_pdf(
-            session, paper_id, path=path, sha256=sha, status="failed", error=error
-        )
+    with session(settings, write=True) as s:
+        store_papers.store_pdf(s, paper_id, path=path, sha256=sha, status="failed", error=error)
 
 
 def referenced_ids(settings: Settings, report_ids: list[int] | None = None) -> list[str]:
     """arXiv ids (with the cited version) the given reports, or all reports, reference."""
-    with session_scope(settings.database_url) as session:
-        pairs = {
-            p for rid in (report_ids or [None]) for p in store_papers.referenced_ids(session, rid)
-        }
+    with session(settings) as s:
+        pairs = {p for rid in (report_ids or [None]) for p in store_papers.referenced_ids(s, rid)}
     return sorted(f"{a}v{v}" if v else a for a, v in pairs)
 
 
 def list_papers(settings: Settings) -> list[PaperView]:
     """Every paper version with its PDF status and passage and claim counts."""
-    services.ensure_ready(settings)
-    with session_scope(settings.database_url) as session:
-        return store_papers.list_papers(session)
+    with session(settings) as s:
+        return store_papers.list_papers(s)
 
 
 def get_paper(settings: Settings, key: str) -> PaperView | None:
     """A paper by arXiv id (newest version) or id with version, with its passages."""
-    services.ensure_ready(settings)
-    with session_scope(settings.database_url) as session:
-        return store_papers.get_paper(session, key)
+    with session(settings) as s:
+        return store_papers.get_paper(s, key)
 
 
 def paper_claims(settings: Settings, paper_id: int) -> list[ClaimView]:
     """Claims made by the reports that cite this paper."""
-    services.ensure_ready(settings)
-    with session_scope(settings.database_url) as session:
-        ids = session.scalars(
-            select(ClaimMention.claim_id)
-            .join(ReportReference, ReportReference.report_id == ClaimMention.report_id)
-            .where(ReportReference.paper_id == paper_id)
-            .distinct()
-        ).all()
-        return list_claims(session, sorted(ids)) if ids else []
+    with session(settings) as s:
+        ids = store_papers.claims_citing(s, paper_id)
+        return list_claims(s, ids) if ids else []
 
 
 def evidence_png(evidence: EvidenceView, zoom: float = 1.5) -> bytes | None:
     """The evidence passage's page as PNG with the passage highlighted; None without a PDF."""
-    from claimlab.ingest.pdf import render_page_png
-
     if not evidence.pdf_path or not Path(evidence.pdf_path).exists():
         return None
     return render_page_png(evidence.pdf_path, evidence.page, highlight=evidence.bbox, zoom=zoom)

@@ -9,7 +9,8 @@ from rich.live import Live
 from rich.table import Table
 
 from claimlab.config import Settings
-from claimlab.runs.worker import SlotState, Worker, WorkerOptions, WorkerStats
+from claimlab.runs.worker import SlotState, WorkerOptions, WorkerStats
+from claimlab.services import jobs
 
 
 def _table(slots: list[SlotState]) -> Table:
@@ -25,29 +26,14 @@ def _table(slots: list[SlotState]) -> Table:
     return table
 
 
-def run_worker(
-    settings: Settings,
-    slots: int,
-    executor: str,
-    until_empty: bool,
-    lease_s: float,
-    heartbeat_s: float,
-    console: Console,
-) -> WorkerStats:
+def run_worker(settings: Settings, options: WorkerOptions, console: Console) -> WorkerStats:
     """Start a worker; SIGTERM / Ctrl-C let running jobs finish, a second one kills them."""
-    options = WorkerOptions(
-        slots=slots,
-        executor=executor,
-        until_empty=until_empty,
-        lease_s=lease_s,
-        heartbeat_s=heartbeat_s,
-    )
-    if executor == "ray":
+    live = Live(console=console, refresh_per_second=4) if console.is_terminal else None
+    worker = jobs.worker(settings, options, (lambda s: live.update(_table(s))) if live else None)
+    if options.executor == "ray":
         import ray
 
         ray.init(ignore_reinit_error=True, include_dashboard=False, log_to_driver=False)
-    live = Live(console=console, refresh_per_second=4) if console.is_terminal else None
-    worker = Worker(settings, options, (lambda s: live.update(_table(s))) if live else None)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     try:
         if live:

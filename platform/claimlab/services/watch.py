@@ -8,12 +8,11 @@ import signal
 import threading
 from dataclasses import dataclass
 
-from claimlab import services
 from claimlab.config import Settings
 from claimlab.ingest import arxiv
-from claimlab.papers import arxiv_settings, ingest_meta
+from claimlab.services.access import session
+from claimlab.services.papers import arxiv_settings, ingest_meta
 from claimlab.store import searches
-from claimlab.store.engine import session_scope
 
 log = logging.getLogger(__name__)
 _EVERY = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhd])$")
@@ -32,16 +31,14 @@ class PassResult:
 
 def add(settings: Settings, query: str, category: str | None, max_results: int) -> tuple[int, bool]:
     """Save a search; returns (id, created)."""
-    services.ensure_ready(settings)
-    with session_scope(settings.database_url, immediate=True) as session:
-        return searches.add_search(session, query, category or "", max_results)
+    with session(settings, write=True) as s:
+        return searches.add_search(s, query, category or "", max_results)
 
 
 def list_all(settings: Settings) -> list[searches.SearchView]:
     """Every saved search with its watermark."""
-    services.ensure_ready(settings)
-    with session_scope(settings.database_url) as session:
-        return searches.list_searches(session)
+    with session(settings) as s:
+        return searches.list_searches(s)
 
 
 def run_pass(settings: Settings) -> list[PassResult]:
@@ -51,27 +48,27 @@ def run_pass(settings: Settings) -> list[PassResult]:
     half-way resumes where it stopped; ingesting a paper twice changes nothing.
     """
     out = []
-    for s in list_all(settings):
+    for search in list_all(settings):
         new, error = 0, None
         try:
             metas = arxiv.search(
-                s.query,
+                search.query,
                 arxiv_settings(settings),
-                max_results=s.max_results,
-                category=s.category or None,
-                newer_than=s.watermark,
+                max_results=search.max_results,
+                category=search.category or None,
+                newer_than=search.watermark,
             )
             for meta in sorted(metas, key=lambda m: m.published):
                 result = ingest_meta(settings, meta)
                 new += result.status == "added"
-                with session_scope(settings.database_url, immediate=True) as session:
-                    searches.advance(session, s.id, meta.published)
+                with session(settings, write=True) as db:
+                    searches.advance(db, search.id, meta.published)
         except Exception as exc:  # one broken search must not stop the others
             error = f"{type(exc).__name__}: {exc}"
-            log.warning("saved search %s failed: %s", s.id, error)
-        with session_scope(settings.database_url, immediate=True) as session:
-            searches.finish_pass(session, s.id, error)
-        out.append(PassResult(s.id, s.query, new, error))
+            log.warning("saved search %s failed: %s", search.id, error)
+        with session(settings, write=True) as db:
+            searches.finish_pass(db, search.id, error)
+        out.append(PassResult(search.id, search.query, new, error))
     return out
 
 

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimlab import services
 from claimlab.claims.grounding import ClaimText, PassageText, ground
 from claimlab.config import Settings
+from claimlab.services.access import session
 from claimlab.store import papers as store_papers
-from claimlab.store.engine import session_scope
 
 
 def ground_claims(
     settings: Settings, claim_ids: Sequence[int] | None = None, top_k: int = 3
 ) -> dict[str, int]:
     """Find and store supporting passages; returns counts of found, not-found and pending."""
-    services.ensure_ready(settings)
-    with session_scope(settings.database_url) as session:
-        inputs, passages = store_papers.grounding_inputs(
-            session, list(claim_ids) if claim_ids else None
-        )
+    with session(settings) as s:
+        inputs, passages = store_papers.grounding_inputs(s, list(claim_ids) if claim_ids else None)
     paper_of = {pid: paper for pid, (paper, _, _) in passages.items()}
     claims = [
         ClaimText(c.claim_id, c.text, c.truncated, frozenset(paper_of[p] for p in c.passage_ids))
@@ -32,12 +28,12 @@ def ground_claims(
         g.claim_id: g for g in ground([c for c in claims if c.paper_ids], candidates, top_k=top_k)
     }
     counts = {"found": 0, "not-found": 0, "pending": 0}
-    with session_scope(settings.database_url, immediate=True) as session:
+    with session(settings, write=True) as s:
         for claim in claims:
             g = results.get(claim.id)
             matches = [(m.passage_id, m.score, m.method) for m in g.matches] if g else []
             store_papers.save_evidence(
-                session, claim.id, matches, g.completed_text if g else None, searched=g is not None
+                s, claim.id, matches, g.completed_text if g else None, searched=g is not None
             )
             state = "found" if matches else ("not-found" if g else "pending")
             counts[state] += 1

@@ -1,0 +1,85 @@
+"""A study's answer in words, and which reviews ask its question."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from claimlab.judging.change import change
+from claimlab.judging.checks import deterministic
+from claimlab.judging.rules import Rules
+from claimlab.runs import recipes
+from claimlab.studies.files import Study
+from claimlab.studies.tables import Row
+
+RULES = Rules.load()
+QUESTION_MATCH = 80.0
+"""rapidfuzz token_set_ratio at which a review's research question is the study's."""
+
+
+def same_question(a: str, b: str) -> bool:
+    """True when two research questions are the same one, worded differently."""
+    return fuzz.token_set_ratio(a, b) >= QUESTION_MATCH
+
+
+def stand_in(study: Study) -> str:
+    """What the study's task stands in for at its profile."""
+    task = recipes.capabilities()[study.recipe]["tasks"][study.task]
+    return task.get("details", {}).get("stand_in", {}).get(study.profile, study.task)
+
+
+def answer(study: Study, rows: list[Row]) -> str:
+    """The answer in words: the first declared level against the last, by the judge's tests."""
+    head = f"At the {study.profile} profile (stand-in: {stand_in(study)}), {study.metric}"
+    pairs = list(dict.fromkeys(r.pair for r in rows))
+    parts = [_answer_pair(study, [r for r in rows if r.pair == p]) for p in pairs]
+    parts = [p for p in parts if p]
+    if not parts:
+        return f"{head}: not enough finished runs yet to answer."
+    rule = (
+        f"A trend word needs a one-sided test at α = {RULES.alpha} and a change of at least "
+        f"the metric's margin; 'stays within' needs an equivalence test (TOST)."
+    )
+    return f"{head}, {_span(study)}: " + " ".join(parts) + " " + rule
+
+
+def _span(study: Study) -> str:
+    """The comparison named before looking: first declared level against the last."""
+    first, last = study.levels[0], study.levels[-1]
+    if study.factor == "system":
+        return f"{last} against {first}"
+    return f"from {study.label}={first} to {study.label}={last}"
+
+
+def _answer_pair(study: Study, rows: list[Row]) -> str:
+    first_level, last_level = study.levels[0], study.levels[-1]
+    systems = [None] if study.factor == "system" else study.systems
+    parts = []
+    for system in systems:
+        mine = [r for r in rows if system is None or r.system == system]
+        first = next((r for r in mine if r.level == first_level and r.n), None)
+        last = next((r for r in mine if r.level == last_level and r.n), None)
+        if first is not None and last is not None and first is not last:
+            parts.append(_trend(study, [first, last]))
+    if not parts:
+        return ""
+    return f"{rows[0].pair}: " + "; ".join(parts) + "."
+
+
+def _trend(study: Study, rows: list[Row]) -> str:
+    """How the mean moves from the first row to the last, in the judge's words."""
+    first, last = rows[0], rows[-1]
+    table = recipes.capabilities()[study.recipe]
+    full = first.n == last.n == study.seeds and not first.pending and not last.pending
+    moved = change(
+        first.values,
+        last.values,
+        study.metric,
+        RULES,
+        paired=full,  # values are in seed order only when every seed reported
+        deterministic=deterministic(table, study.metric),
+    )
+    who = f"{last.system} against {first.system}" if study.factor == "system" else first.system
+    return (
+        f"{who}: {moved.word} ({first.mean:.3f}, n={first.n} to {last.mean:.3f}, n={last.n}; "
+        f"{moved.detail})"
+    )

@@ -1,0 +1,72 @@
+"""A study's numbers: mean and 95% interval over seeds per (level, system, pair)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import fmean, stdev
+from typing import Any
+
+from scipy import stats
+
+from claimlab.records import RunView
+from claimlab.runs import recipes
+from claimlab.studies.cells import Cell
+from claimlab.studies.files import Study, split_pair
+
+
+@dataclass(frozen=True)
+class Row:
+    """Mean and 95% CI of one (level, system, pair) over seeds."""
+
+    level: Any
+    system: str
+    pair: str
+    n: int
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    values: list[float]
+    pending: int
+
+
+def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Row]:
+    """The study's numbers from the finished runs among `known` (n = 0: still pending)."""
+    rows = []
+    for cell in found:
+        for pair in study.pairs:
+            setting, where = split_pair(study, pair)
+            key = recipes.metric_key(study.recipe, study.task, setting, where, study.metric)
+            values, pending = [], 0
+            for digest in cell.runs.values():
+                run = known.get(digest)
+                if run is None or run.status != "succeeded":
+                    pending += 1
+                elif run.metrics.get(key) is not None:
+                    values.append(float(run.metrics[key]))
+            mean, lo, hi = interval(values)
+            rows.append(
+                Row(
+                    cell.level,
+                    cell.system,
+                    pair or "avg",
+                    len(values),
+                    mean,
+                    lo,
+                    hi,
+                    values,
+                    pending,
+                )
+            )
+    return rows
+
+
+def interval(values: list[float]) -> tuple[float | None, float | None, float | None]:
+    """Mean and two-sided 95% t interval; no interval from fewer than two values."""
+    if not values:
+        return None, None, None
+    mean = fmean(values)
+    if len(values) < 2:
+        return mean, None, None
+    half = float(stats.t.ppf(0.975, len(values) - 1)) * stdev(values) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
