@@ -140,11 +140,12 @@ NEITHER = re.compile(r"\b(?:neither|none of)\b", re.I)
 UNCLEAR = re.compile(
     r"\b(?:except|apart from|other than|unless|only (?:when|if)|rather than|instead of|if|when|"
     r"whenever|provided that|as long as|unlike|in contrast to|as opposed to|contrary to|barely|"
-    r"hardly|scarcely|nor (?:does|do|did|is|are)|not (?:always|necessarily|generally|all)|"
+    r"hardly|scarcely|rarely|seldom|occasionally|sometimes|in some cases|"
+    r"nor (?:does|do|did|is|are)|not (?:always|necessarily|generally|all)|"
     r"whether)\b",
     re.I,
 )
-"""Scopes the parser does not read (exceptions, conditions, near-negations)."""
+"""Scopes the parser does not read (exceptions, conditions, near-negations, frequencies)."""
 CLAUSE = re.compile(
     r";|,\s*(?:while|whereas|but|although|though|yet|however)\b|\s(?:but|whereas|while)\s|"
     r",?\s+and also\b|,\s+and\b|,\s+(?=not\b)",
