@@ -192,6 +192,7 @@ def test_tsv_store_reads_by_offset_and_names_bad_lines(tmp_path: Path) -> None:
     store = TsvStore(path)
     assert (store["2"], store[7], store["5"], len(store)) == ("two\twith tab", "seven", "", 3)
     assert list(store) == ["2", "5", "7"] and "3" not in store and "x" not in store
+    assert list(store.texts()) == ["seven", "two\twith tab", ""]  # file order
     with pytest.raises(KeyError):
         store["3"]
     _write(path, ["7\tseven", "2\ttwo", "9\tnine"])  # changed file: the index is rebuilt
@@ -301,3 +302,31 @@ def test_one_permutation_per_epoch_at_paper_scale() -> None:
     assert (info.misses, info.hits) == (1, 49)  # 20M-pair permutation drawn once, not per step
     assert len({i for batch in first for i in batch}) == 50 * 64  # no repeats within an epoch
     assert train.batch_indices(10, 5, 1, 2) == train.batch_indices(10, 5, 1, 2)
+
+
+def test_translate_test_lexicon_covers_words_inversion_misses(tmp_path: Path) -> None:
+    from reproductions.codeswitch.induce import induce_lexicon
+    from reproductions.codeswitch.translate_test import build_x_en_lexicon, vocabulary_of
+    from reproductions.common.lexicon import load_lexicon
+
+    def vec(path: Path, rows: dict[str, list[float]]) -> None:
+        lines = [f"{len(rows)} 2"] + [f"{w} {a} {b}" for w, (a, b) in rows.items()]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    vec(tmp_path / "wiki.multi.en.vec", {"house": [1, 0], "home": [0.9, 0.3], "tree": [0, 1]})
+    vec(tmp_path / "wiki.multi.de.vec", {"haus": [1, 0.05], "heim": [0.85, 0.35], "baum": [0, 1]})
+    assert vocabulary_of(["Das Haus", "ein Heim-Haus, Baum!"]) == {
+        "das",
+        "haus",
+        "ein",
+        "heim-haus",
+        "baum",
+    }
+    # EN->DE for the training vocabulary {house, tree}: heim is nobody's neighbour.
+    induce_lexicon(tmp_path / "wiki.multi.en.vec", tmp_path / "wiki.multi.de.vec",
+                   ["house", "tree"], tmp_path / "en-de.txt")  # fmt: skip
+    inverted = load_lexicon(tmp_path / "en-de.txt", "en", "de").inverted()
+    assert "heim" not in inverted.entries
+    n = build_x_en_lexicon(tmp_path, "de", ["Haus und Heim", "Baum"], tmp_path / "de-en.txt")
+    lex = load_lexicon(tmp_path / "de-en.txt", "de", "en")
+    assert n == 3 and lex.entries == {"baum": ["tree"], "haus": ["house"], "heim": ["home"]}

@@ -97,6 +97,14 @@ class TsvStore(Mapping[str, str]):
     def __iter__(self) -> Iterator[str]:
         return (str(i) for i in self._ids.tolist())
 
+    def texts(self) -> Iterator[str]:
+        """Every text in file order, read sequentially (for vocabularies over a whole file)."""
+        with self.path.open("rb") as handle:
+            for line in handle:
+                head, tab, text = line.decode("utf-8").partition("\t")
+                if tab:
+                    yield text.rstrip("\r\n")
+
     def __len__(self) -> int:
         return len(self._ids)
 
