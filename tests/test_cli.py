@@ -94,3 +94,57 @@ def test_commands_refuse_an_unmigrated_database(tmp_path, command):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     result = run(*command, "--db", url, code=1)
     assert "claimlab db upgrade" in result.output and "Traceback" not in result.output
+
+
+SPEC = [
+    {
+        "kind": "comparison",
+        "recipe": "codeswitch",
+        "lhs": "bl-cs",
+        "rhs": "zero-shot",
+        "op": ">",
+        "metric": "mrr@10",
+        "task": "passage-reranking",
+        "setting": "clir",
+    }
+]
+
+
+@pytest.fixture
+def specced(demo, tmp_path):
+    """The demo database with claim 1 given a hand-written spec."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC))
+    run("claims", "spec", 1, "--set", spec, "--db", demo)
+    return demo
+
+
+def test_reproduce_takes_a_priority_and_the_profile_resources(specced):
+    out = run("reproduce", 1, "--profile", "smoke", "--priority", 7, "--db", specced).stdout
+    assert "4 run(s) queued, 0 already known" in out
+    jobs = json.loads(run("jobs", "list", "-f", "json", "--db", specced).stdout)
+    assert len(jobs) == 4
+    for job in jobs:
+        shown = json.loads(run("jobs", "show", job["id"], "--db", specced).stdout)
+        assert (shown["priority"], shown["gpus"], shown["timeout_s"]) == (7, 0.0, 600.0)
+
+
+@pytest.mark.parametrize("command", ["reproduce", "plan"])
+def test_an_unknown_claim_is_named_and_a_planning_bug_is_not(specced, monkeypatch, command):
+    unknown = run(command, 1, 999, "--profile", "smoke", "--db", specced, code=1)
+    assert "no claim with id 999" in unknown.output and "Traceback" not in unknown.output
+
+    def broken(self, predicates):
+        raise KeyError("metric")
+
+    monkeypatch.setattr("claimlab.runs.plan.Planner.plan", broken)
+    result = runner.invoke(app, [command, "1", "--profile", "smoke", "--db", specced])
+    assert isinstance(result.exception, KeyError) and result.exception.args == ("metric",)
+    assert "no claim with id" not in result.output
+
+
+def test_setting_the_spec_of_an_unknown_claim(demo, tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC))
+    result = run("claims", "spec", 999, "--set", spec, "--db", demo, code=1)
+    assert "no claim with id 999" in result.output

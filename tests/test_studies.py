@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 
 from claimlab.runs.plan import Planner
+from claimlab.services.claims import list_claims
+from claimlab.services.jobs import list_jobs
 from claimlab.services.reports import ingest_reports
+from claimlab.services.reproduce import reproduce
+from claimlab.services.specs import set_spec
 from claimlab.services.studies import cells, enqueue_study, matching_reports, table, write_outputs
 from claimlab.store import queue
 from claimlab.studies.answers import answer
 from claimlab.studies.files import StudyError, load_study
+from conftest import EXAMPLE_REPORTS
 
 STUDY = """
 question: Does a higher code-switching probability help cross-lingual re-ranking?
@@ -26,6 +31,16 @@ seeds: 3
 profiles:
   mini: {seeds: 2, levels: [0.25, 0.5, 1.0]}
 """
+CLAIM_SPEC = {
+    "kind": "comparison",
+    "recipe": "codeswitch",
+    "lhs": "bl-cs",
+    "rhs": "zero-shot",
+    "op": ">",
+    "metric": "mrr@10",
+    "task": "passage-reranking",
+    "setting": "clir",
+}
 
 
 @pytest.fixture
@@ -63,20 +78,7 @@ def test_profile_overrides(study_file):
 def test_study_runs_are_shared_with_claim_runs(settings, study_file):
     study = load_study(study_file)
     planner = Planner("smoke", 3, settings.mini_data_dir, settings.home / "cache")
-    planner.plan(
-        [
-            {
-                "kind": "comparison",
-                "recipe": "codeswitch",
-                "lhs": "bl-cs",
-                "rhs": "zero-shot",
-                "op": ">",
-                "metric": "mrr@10",
-                "task": "passage-reranking",
-                "setting": "clir",
-            }
-        ]
-    )
+    planner.plan([CLAIM_SPEC])
     claim_runs = set(planner.runs)
     default_level = next(
         c for c in cells(settings, study) if c.level == 0.5 and c.system == "bl-cs"
@@ -257,3 +259,34 @@ def test_studies_link_to_the_reviews_that_ask(settings, shared_reports):
     assert matching_reports(settings, q3) == [
         "Cross-lingual Alignment Quality in WEAM with Domain-Specific Bilingual Corpora"
     ]
+
+
+def test_a_paper_study_job_has_its_gpu_and_timeout_and_keeps_them_for_claims(settings, study_file):
+    study = load_study(study_file, "paper")
+    assert enqueue_study(settings, study, priority=5) == (12, 0)
+    ingest_reports(settings, [EXAMPLE_REPORTS])
+    claim = list_claims(settings)[0].id
+    set_spec(settings, claim, [CLAIM_SPEC])
+    # The claim needs bl-cs (the study's default level, already queued) and zero-shot.
+    assert reproduce(settings, [claim], "paper") == (3, 3)
+    jobs = list_jobs(settings)
+    assert len(jobs) == 15
+    assert {(j.gpus, j.timeout_s) for j in jobs} == {(1.0, 72 * 3600.0)}
+    priority = {j.run.config.get("system"): set() for j in jobs}
+    for j in jobs:
+        priority[j.run.config["system"]].add(j.priority)
+    assert priority == {"bl-cs": {5}, "ml-cs": {5}, "zero-shot": {0}}
+
+
+def test_study_run_takes_a_priority(settings, study_file):
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    args = ["study", "run", str(study_file), "--priority", "3", "--db", settings.database_url]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "12 run(s) queued" in result.output
+    jobs = list_jobs(settings)
+    assert len(jobs) == 12 and {j.priority for j in jobs} == {3}
+    assert {(j.gpus, j.timeout_s) for j in jobs} == {(0.0, 600.0)}

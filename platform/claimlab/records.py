@@ -228,6 +228,12 @@ class JobView:
     created_at: Any
     started_at: Any
     finished_at: Any
+    priority: int = 0
+    """Higher runs first."""
+    timeout_s: float | None = None
+    """Seconds the worker lets it run; None: no limit."""
+    gpus: float = 0.0
+    """GPUs it asks the Ray executor for."""
 
     @property
     def progress(self) -> float | None:

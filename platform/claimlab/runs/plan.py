@@ -134,7 +134,7 @@ class Planner:
             pairs = (
                 [p["pair"]]
                 if p.get("pair")
-                else recipes.pairs(recipe, p.get("setting"), self.profile)
+                else recipes.pairs(recipe, p.get("setting"), self.profile, p.get("task"))
             )
         for pair in pairs:
             lhs_key = recipes.metric_key(
@@ -168,6 +168,8 @@ class Planner:
                 )
                 return f"{why} (profile {self.profile})"
         pair = p.get("pair")
-        if pair and pair not in recipes.pairs(recipe, p.get("setting"), self.profile):
+        if pair and pair not in recipes.pairs(
+            recipe, p.get("setting"), self.profile, p.get("task")
+        ):
             return f"language pair {pair} is not part of the {self.profile} profile"
         return None

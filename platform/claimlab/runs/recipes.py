@@ -1,24 +1,15 @@
 """What claimlab knows of the recipes: their capability tables, config resolution, metric names.
 
 Recipes are started only through `python -m reproductions run`; this module reads their
-declared capabilities and resolves configs (which trains and downloads nothing).
+declared capabilities and resolves configs (which trains and downloads nothing). Every fact
+about a recipe (baseline, default task and metric, language pairs, metric-key spelling) is
+read from its capability table, never copied here.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-
-BASELINE = {"weam": "mbert", "codeswitch": "zero-shot"}
-"""The system a claim compares against when it names none ("improves the scores")."""
-DEFAULT_TASK = {"weam": "xnli", "codeswitch": "passage-reranking"}
-TASK_METRIC = {
-    "xnli": "accuracy",
-    "mlqa": "f1",
-    "bitext": "p@1",
-    "stats": "mean_tokens",
-    "passage-reranking": "mrr@10",
-}
 
 
 @lru_cache(maxsize=1)
@@ -43,28 +34,48 @@ def available(recipe: str, kind: str, name: str, profile: str) -> bool:
     return entry is not None and profile in entry.get("profiles", [])
 
 
-def pairs(recipe: str, setting: str, profile: str) -> list[str]:
-    """Language pairs (or languages) a setting covers at `profile`."""
+def baseline(recipe: str) -> str:
+    """The system a claim compares against when it names none ("improves the scores")."""
+    return capabilities()[recipe]["baseline"]
+
+
+def default_task(recipe: str) -> str:
+    """The task a claim is about when it names none."""
+    return capabilities()[recipe]["default_task"]
+
+
+def task_metric(recipe: str, task: str) -> str:
+    """The metric a task is scored with when a claim names none."""
+    return _task(recipe, task)["metric"]
+
+
+def pairs(recipe: str, setting: str | None, profile: str, task: str | None = None) -> list[str]:
+    """Language pairs (or languages) measured at `profile`: the setting's, else the task's."""
     caps = capabilities()[recipe]
-    if recipe == "codeswitch":
-        return list(caps["settings"][setting]["details"]["pairs"].get(profile, []))
-    if profile == "paper":
-        return list(caps["tasks"]["xnli"]["details"]["languages"]["paper"])
-    return ["de", "fr"]
+    by_setting = caps["settings"].get(setting, {}).get("details", {}).get("pairs")
+    if by_setting is not None:
+        return list(by_setting.get(profile, []))
+    return list(_task(recipe, task or default_task(recipe))["languages"].get(profile, []))
 
 
 def metric_key(recipe: str, task: str, setting: str | None, pair: str | None, metric: str) -> str:
-    """The key under which a run's result.json reports this measurement."""
-    where = pair or "avg"
-    if recipe == "codeswitch":
-        return f"{setting}/{where}/{metric}"
-    if task == "bitext":
-        return f"bitext/{'en-' + pair if pair else 'avg'}/{metric}"
-    if task == "stats":
-        return f"stats/{setting}/{where}/{metric}"
-    return f"{task}/{setting}/{where}/{metric}"
+    """The key under which a run's result.json reports this measurement (pair None: average)."""
+    details = _task(recipe, task)
+    template = details["metric_key"]
+    if pair is None:
+        template = details.get("metric_key_avg", template)
+    return template.format(task=task, setting=setting, pair=pair or "avg", metric=metric)
 
 
-def paper_config(recipe: str) -> dict[str, Any]:
-    """The recipe's resolved paper-profile config (what a published run would use)."""
-    return resolve({"recipe": recipe, "profile": "paper", "seed": 1})[0]
+def deterministic(recipe: str, metric: str) -> bool:
+    """True for a metric that does not vary by seed (a data statistic)."""
+    entry = capabilities()[recipe]["metrics"].get(metric, {})
+    return bool(entry.get("details", {}).get("deterministic"))
+
+
+def _task(recipe: str, task: str) -> dict[str, Any]:
+    """A task's details; ValueError naming recipe and task when the table has no such task."""
+    entry = capabilities()[recipe]["tasks"].get(task)
+    if entry is None:
+        raise ValueError(f"recipe {recipe!r} has no task {task!r}")
+    return entry.get("details", {})

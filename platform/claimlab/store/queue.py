@@ -282,4 +282,7 @@ def _job_view(job: Job, run: Run) -> JobView:
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
+        priority=job.priority,
+        timeout_s=job.timeout_s,
+        gpus=job.gpus,
     )
