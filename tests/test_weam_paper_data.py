@@ -108,3 +108,32 @@ def test_other_languages_read_opus100_splits(hub) -> None:
     assert hub == [("Helsinki-NLP/opus-100", "test", {"name": "de-en"})]
     with pytest.raises(ConfigError, match="no en-sw pair"):
         HubSource(dict(HUB_DATASETS)).parallel("sw", "train")
+
+
+def test_paper_profile_predicts_swapped_tokens_and_reads_swahili_from_paracrawl() -> None:
+    from reproductions import contract
+
+    _, paper = contract.resolve({"recipe": "weam", "profile": "paper", "system": "mbert+weam"})
+    assert paper["xl_positions"] == "swapped"
+    assert paper["hub_datasets"]["parallel:sw"]["path"] == "Helsinki-NLP/opus_paracrawl"
+    assert paper["hub_datasets"]["parallel"] == HUB_DATASETS["parallel"]
+    for profile in ("smoke", "mini"):
+        raw = {"recipe": "weam", "profile": profile, "system": "mbert+weam", "data_dir": "/d"}
+        _, cfg = contract.resolve(raw)
+        assert cfg["xl_positions"] == "all" and "parallel:sw" not in cfg["hub_datasets"]
+    _, kept = contract.resolve(
+        {"recipe": "weam", "profile": "paper", "system": "mbert+weam", "xl_positions": "all"}
+    )
+    assert kept["xl_positions"] == "all"
+    labels = {s["label"] for s in contract.plan({"recipe": "weam", "profile": "paper",
+                                                  "system": "mbert+weam"})["stages"]}  # fmt: skip
+    assert {f"align/{lang}" for lang in XNLI_LANGUAGES} <= labels
+
+
+def test_a_paper_language_without_parallel_data_fails_at_resolve() -> None:
+    from reproductions import contract
+
+    with pytest.raises(ConfigError, match="no en-sw pair"):
+        contract.resolve(
+            {"recipe": "weam", "profile": "paper", "system": "mbert", "hub_datasets": HUB_DATASETS}
+        )
