@@ -14,6 +14,30 @@ from reproductions.common.metrics import mean, paired_ttest
 from reproductions.common.recipe import ConfigError, RunContext
 
 
+def sides(setting: str) -> tuple[str, str]:
+    """(query side, document side) of a setting: `moir/de` -> (de, de), `clir/en-de` -> (en, de)."""
+    kind, _, pair = setting.partition("/")
+    if kind == "moir":
+        return pair, pair
+    q_side, _, d_side = pair.partition("-")
+    return q_side, d_side
+
+
+def eval_queries(
+    cfg: CodeSwitchConfig, data: IRData, setting: str
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The queries a setting is evaluated on and the first-stage run ranking their candidates."""
+    d_side = sides(setting)[1]
+    run_name = "en" if cfg.first_stage == "en" else ("mlir" if d_side == "xx" else d_side)
+    if run_name not in data.candidates:
+        raise ConfigError(f"{setting}: the data has no first-stage run bm25.{run_name}")
+    candidates = data.candidates[run_name]
+    qids = sorted(q for q in data.qrels if q in candidates)
+    if cfg.max_eval_queries:
+        qids = qids[: cfg.max_eval_queries]
+    return qids, candidates
+
+
 def rerank(
     cfg: CodeSwitchConfig,
     setting: str,
@@ -31,15 +55,8 @@ def rerank(
     from reproductions.common.switcher import translate_words
     from reproductions.common.tokenizer import load_tokenizer
 
-    kind, _, pair = setting.partition("/")
-    q_side, d_side = (pair, pair) if kind == "moir" else tuple(pair.split("-"))
-    run_name = "en" if cfg.first_stage == "en" else ("mlir" if d_side == "xx" else d_side)
-    if run_name not in data.candidates:
-        raise ConfigError(f"{setting}: the data has no first-stage run bm25.{run_name}")
-    candidates = data.candidates[run_name]
-    qids = sorted(q for q in data.qrels if q in candidates)
-    if cfg.max_eval_queries:
-        qids = qids[: cfg.max_eval_queries]
+    q_side, d_side = sides(setting)
+    qids, candidates = eval_queries(cfg, data, setting)
     inverse = {lang: lex.inverted() for lang, lex in lexicons.items()}
 
     def lang_of(item: str, side: str, is_doc: bool) -> str:

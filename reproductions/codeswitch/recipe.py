@@ -22,6 +22,7 @@ from reproductions.codeswitch.inputs import (
     materialise_data,
     setting_pair,
 )
+from reproductions.codeswitch.references import reference_metrics
 from reproductions.codeswitch.stages import StageGraph, variant_for
 from reproductions.codeswitch.training import ensure_ranker
 from reproductions.common.cache import StageCache
@@ -120,6 +121,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     for name, value in metrics.items():
         if value is not None:
             ctx.events.metric(name, value, step=cfg.train_steps)
+    metrics.update(reference_metrics(cfg, data, not_run))
     write_json_atomic(ctx.workdir / "per_query.json", per_query)
     details = {
         "recipe_details": {

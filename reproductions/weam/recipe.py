@@ -104,6 +104,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     from reproductions.common.provenance import package_versions
     from reproductions.weam.metric_keys import collect
     from reproductions.weam.pipeline import Pipeline
+    from reproductions.weam.references import reference_metrics
 
     cfg = _cfg(config)
     check_model_fits(cfg)
@@ -115,6 +116,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     for name, value in metrics.items():
         if value is not None and not name.startswith("stats/"):
             ctx.events.metric(name, value)
+    metrics.update(reference_metrics(pipeline, metrics))
     for task, reason in not_run.items():
         ctx.events.log(f"{task}: {reason}", task=task, not_run=True)
     details = {
