@@ -96,7 +96,8 @@ def test_spec_is_validated_before_saving(settings, monkeypatch):
     at = rerun(at)
     assert at.success[0].value == "Saved as a hand-set spec (1 predicate(s))."
     stored = get_claim(settings, scenario.other_id)
-    assert stored.spec == good and stored.spec_status == "manual"
+    # Stored as validated: the legacy "≥" in today's spelling.
+    assert stored.spec == [{**good[0], "op": ">="}] and stored.spec_status == "manual"
     assert at.metric[4].value == "set by hand", "the page shows what was saved"
     runs = at.dataframe[1].value
     assert set(runs["system"]) == {"bl-cs", "zero-shot"}, "runs follow the new spec"
