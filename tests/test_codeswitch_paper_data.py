@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import shutil
 import socket
 import tarfile
@@ -330,3 +331,65 @@ def test_translate_test_lexicon_covers_words_inversion_misses(tmp_path: Path) ->
     n = build_x_en_lexicon(tmp_path, "de", ["Haus und Heim", "Baum"], tmp_path / "de-en.txt")
     lex = load_lexicon(tmp_path / "de-en.txt", "de", "en")
     assert n == 3 and lex.entries == {"baum": ["tree"], "haus": ["house"], "heim": ["home"]}
+
+
+def test_paper_run_on_stand_in_mmarco_trains_lazily(tmp_path: Path, monkeypatch) -> None:
+    from transformers import BertForSequenceClassification
+
+    from reproductions import contract
+    from reproductions.common.models import tiny_bert_config
+    from reproductions.common.tokenizer import save_tokenizer
+
+    root = _stand_ins(tmp_path / "src")
+    calls: list[str] = []
+    monkeypatch.setattr(downloads, "fetch", _fake_fetch(root, calls))
+    words = ["passage", "abschnitt", "english", "german", "train", "dev", "query"]
+    tok = train_wordpiece([" ".join(words + [str(i)]) for i in range(300)], TokenizerConfig(200))
+    model_dir = tmp_path / "model"
+    BertForSequenceClassification(
+        tiny_bert_config("smoke", len(tok), 64, num_labels=1)
+    ).save_pretrained(model_dir)
+    save_tokenizer(tok, model_dir)
+    lex = _write(tmp_path / "lex" / "en-de.txt", ["passage abschnitt", "english german"])
+    config = {
+        "recipe": "codeswitch", "profile": "paper", "seed": 1, "system": "bl-cs",
+        "languages": ["en", "de"], "settings": ["clir/en-de"], "lexicon_dir": str(lex.parent),
+        "model_name_or_path": str(model_dir), "max_length": 64, "train_max_length": 48,
+        "train_steps": 3, "batch_size": 2, "warmup_steps": 1, "decay_steps": 6,
+        "max_train_pairs": 6, "eval_depth": 2, "eval_batch_size": 8, "checkpoint_every": 2,
+        "num_threads": 1, "cache_dir": str(tmp_path / "cache"),
+    }  # fmt: skip
+    assert contract.run(config, tmp_path / "run") == 0, (tmp_path / "run" / "error.txt").read_text()
+    assert any(c.endswith("top1000.dev.tar.gz") for c in calls)
+    assert any("qidpidtriples.rnd-shuf" in c for c in calls)
+    result = json.loads((tmp_path / "run" / "result.json").read_text())
+    assert 0.0 <= result["metrics"]["clir/en-de/mrr@10"] <= 1.0
+    pairs_meta = [
+        json.loads(p.read_text())["meta"]
+        for p in (tmp_path / "cache").rglob("COMPLETE.json")
+        if json.loads(p.read_text())["spec"]["name"] == "pairs"
+    ]
+    assert pairs_meta and all(m == {"pairs": 6, "lazy": True} for m in pairs_meta)
+    assert not list((tmp_path / "cache").rglob("pairs.jsonl"))  # no text copy of 20M pairs
+
+
+@pytest.mark.parametrize(("decay_steps", "lr_after_2"), [(None, 1 / 3), (4, 0.5)])
+def test_decay_horizon_and_adam_eps_reach_the_optimizer(tmp_path, decay_steps, lr_after_2) -> None:
+    import torch
+
+    from reproductions.common.collate import pad_batch
+    from reproductions.common.train import TrainConfig, train
+
+    model = torch.nn.Linear(2, 1)
+    cfg = TrainConfig(
+        max_steps=3, batch_size=2, learning_rate=1.0, warmup_steps=0, decay_steps=decay_steps,
+        adam_eps=1e-6, checkpoint_every=2, precision="fp32",
+    )  # fmt: skip
+    examples = [{"x": [1.0, 2.0]}, {"x": [0.5, -1.0]}]
+    train(
+        model, examples, pad_batch, lambda m, b: m(b["x"]).sum(), cfg,
+        seed=1, device=torch.device("cpu"), checkpoint_dir=tmp_path,
+    )  # fmt: skip
+    state = torch.load(next(tmp_path.rglob("state.pt")), weights_only=False)
+    assert state["scheduler"]["_last_lr"] == [pytest.approx(lr_after_2)] * 2
+    assert {g["eps"] for g in state["optimizer"]["param_groups"]} == {1e-6}

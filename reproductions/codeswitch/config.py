@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from reproductions.codeswitch.capabilities import CAPABILITIES, canonical_system
+from reproductions.codeswitch.mmarco import FIRST_STAGES, PAPER_MAX_TRAIN_PAIRS, TRAININGS
 from reproductions.common.config import RecipeConfig, option, resolve_profile
 from reproductions.common.recipe import ConfigError
 
@@ -75,6 +76,33 @@ class CodeSwitchConfig(RecipeConfig):
     compare_to_zero_shot: bool = option(True, "also evaluate zero-shot and report paired t-tests")
     num_threads: int | None = option(1, "torch CPU threads (None: torch default; tiny models: 1)")
     mmarco_revision: str = option("main", "revision of the unicamp-dl/mmarco dataset repo (paper)")
+    mmarco_first_stage: str | None = option(
+        None,
+        "paper data: top1000.dev (MS MARCO's official candidates, as the paper) | mmarco-bm25 "
+        "(mMARCO's BM25 run of the English collection); None: top1000.dev",
+    )
+    mmarco_training: str | None = option(
+        None,
+        "paper data: shuffled-qidpidtriples (the authors': shuffled qidpidtriples.train.full, one "
+        "positive per `negatives` negatives, up to max_train_pairs) | triples-small (first "
+        "`negatives` negatives per query-positive of triples.train.ids.small); None: the first",
+    )
+    max_train_pairs: int | None = option(
+        None, "paper data: at most this many training pairs (the authors: 20M)"
+    )
+    decay_steps: int | None = option(
+        None,
+        "step at which the linear decay reaches 0 (None: train_steps); paper: 312,500 = 20M "
+        "pairs / batch 64, training stopped at 200k steps as the authors'",
+    )
+    adam_eps: float | None = option(
+        None, "AdamW epsilon (None: 1e-8); paper: 1e-6, the authors' transformers AdamW"
+    )
+    train_max_length: int | None = option(
+        None,
+        "training truncation of (query, passage) (None: max_length); paper: 508, the "
+        "tokenizer's max_len_sentences_pair the authors' training used (evaluation: max_length)",
+    )
 
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -114,6 +142,12 @@ PROFILES: dict[str, dict[str, Any]] = {
         "eval_depth": 1000,
         "eval_batch_size": 256,
         "num_threads": None,
+        "mmarco_first_stage": "top1000.dev",
+        "mmarco_training": "shuffled-qidpidtriples",
+        "max_train_pairs": PAPER_MAX_TRAIN_PAIRS,
+        "decay_steps": PAPER_MAX_TRAIN_PAIRS // 64,
+        "adam_eps": 1e-6,
+        "train_max_length": 508,
     },
 }
 """Defaults per profile on top of the dataclass defaults (which are the smoke profile)."""
@@ -130,6 +164,9 @@ def resolve(raw: dict[str, Any]) -> CodeSwitchConfig:
         parse_setting(setting, cfg.languages)
     if cfg.first_stage not in ("en", "document"):
         raise ConfigError("first_stage must be en or document")
+    for name, known in (("mmarco_first_stage", FIRST_STAGES), ("mmarco_training", TRAININGS)):
+        if getattr(cfg, name) is not None and getattr(cfg, name) not in known:
+            raise ConfigError(f"{name} must be one of {sorted(known)}, not {getattr(cfg, name)!r}")
     if not 0.0 <= cfg.switch_prob <= 1.0:
         raise ConfigError("switch_prob must be in [0, 1]")
     if profile not in CAPABILITIES["systems"][cfg.system]["profiles"]:

@@ -98,9 +98,18 @@ def materialise_data(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) 
         else:
             from reproductions.codeswitch.mmarco import build_mmarco_dir
 
+            choices = {
+                k: v
+                for k, v in (
+                    ("first_stage", cfg.mmarco_first_stage),
+                    ("training", cfg.mmarco_training),
+                    ("max_train_pairs", cfg.max_train_pairs),
+                )
+                if v is not None
+            }
             build_mmarco_dir(
                 out, cfg.languages, cfg.mmarco_revision, cfg.negatives, cfg.eval_depth,
-                cfg.max_train_queries, cfg.max_eval_queries,
+                cfg.max_train_queries, cfg.max_eval_queries, **choices,  # type: ignore[arg-type]
             )  # fmt: skip
         return {}
 

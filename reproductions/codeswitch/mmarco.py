@@ -207,9 +207,10 @@ def build_mmarco_dir(
     first_stage: str = "top1000.dev",
     training: str = "shuffled-qidpidtriples",
     max_train_pairs: int | None = PAPER_MAX_TRAIN_PAIRS,
-    fetch: Fetch = downloads.fetch,
+    fetch: Fetch | None = None,
 ) -> Path:
     """Fetch the paper's files into `out_dir/raw` and write the `ir/` layout (resumable)."""
+    fetch = fetch or downloads.fetch  # looked up now, so tests can stand in for the network
     out, urls = Path(out_dir), file_urls(languages, revision, first_stage, training)
     raw, ir = out / "raw", out / "ir"
     ir.mkdir(parents=True, exist_ok=True)

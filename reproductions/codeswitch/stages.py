@@ -106,14 +106,24 @@ class StageGraph:
         if cfg.data_source == "synthetic":
             return StageSpec("data", {"source": "synthetic", "seed": SYNTHETIC_SEED}, version=1)
         if cfg.data_source == "mmarco":
+            choices = {
+                k: v
+                for k, v in (
+                    ("first_stage", cfg.mmarco_first_stage),
+                    ("training", cfg.mmarco_training),
+                )
+                if v is not None
+            }
             params = {
                 "source": "mmarco",
-                "files": file_urls(cfg.languages, cfg.mmarco_revision),
+                "files": file_urls(cfg.languages, cfg.mmarco_revision, **choices),
                 "negatives": cfg.negatives,
                 "depth": cfg.eval_depth,
                 "max_train_queries": cfg.max_train_queries,
                 "max_eval_queries": cfg.max_eval_queries,
             }
+            if cfg.max_train_pairs is not None:
+                params["max_train_pairs"] = cfg.max_train_pairs
             return StageSpec("data", params, label="data/mmarco")
         return None
 
@@ -270,6 +280,9 @@ class StageGraph:
             "max_length": cfg.max_length,
             "precision": cfg.precision,
         }
+        for name in ("decay_steps", "adam_eps", "train_max_length"):
+            if getattr(cfg, name) is not None:  # only when set: earlier keys stay as they were
+                params[name] = getattr(cfg, name)
         upstream = {"pairs": self.pairs_spec(variant).key}
         if self.weam_encoder is not None:
             upstream["encoder"] = self.weam_encoder.key

@@ -84,3 +84,45 @@ def rerank_chunked(
         write_json_atomic(path, {"qids": part, "rr": rr, "top": top})
         per_query.update(rr)
     return per_query
+
+
+def variant_text_of(
+    cfg: Any, variant: Any, data: Any, lexicons: Mapping[str, Any]
+) -> Callable[[int], tuple[str, str, int]]:
+    """Texts of training pair i of a variant, computed on demand from `data.pairs` (paper data).
+
+    The same choices as `training.build_pairs`: zero-shot/fine-tuning read the side languages'
+    texts (`xx`: a language drawn per pair), bl-cs/ml-cs switch the English texts; the switching
+    draws come from the example's own RNG (`example_rng(data_seed, i)`), query side first.
+    """
+    from reproductions.codeswitch.stages import pick
+    from reproductions.common.switcher import CodeSwitcher
+
+    pairs, seed = data.pairs, cfg.data_seed
+    langs = list(cfg.languages)
+    others = [lang for lang in langs if lang != "en"]
+    switcher = CodeSwitcher(
+        {k: lexicons[k] for k in others if k in lexicons}, cfg.switch_prob, cfg.translation_choice
+    )
+
+    def side(key: str, lang: str) -> str:
+        return pick(f"{seed}:{lang}:{key}", langs) if lang == "xx" else lang
+
+    def target(lang: str) -> str | list[str] | None:
+        return None if lang == "en" else (others if lang == "xx" else lang)
+
+    def text_of(index: int) -> tuple[str, str, int]:
+        qid, did, label = (int(x) for x in pairs[index])
+        q, d = str(qid), str(did)
+        if variant.system in ("zero-shot", "fine-tuning"):
+            ql, dl = side(f"{q}/{d}", variant.qlang), side(f"{d}/{q}", variant.dlang)
+            return data.train_queries[ql][q], data.train_docs[dl][d], label
+        query, doc = data.train_queries["en"][q], data.train_docs["en"][d]
+        rng = example_rng(seed, index)
+        if (qt := target(variant.qlang)) is not None:
+            query = switcher.switch(query, qt, rng)
+        if (dt := target(variant.dlang)) is not None:
+            doc = switcher.switch(doc, dt, rng)
+        return query, doc, label
+
+    return text_of

@@ -25,6 +25,8 @@ def build_pairs(
     """Write the training pairs of a variant (query, passage, label) as JSON lines."""
     from reproductions.common.switcher import CodeSwitcher
 
+    if data.pairs is not None:  # paper data: texts are made per example while training
+        return {"pairs": len(data.pairs), "lazy": True}
     pairs = data.training_pairs(cfg.negatives)
     if cfg.max_train_queries:
         keep = set(sorted({q for q, _, _ in pairs})[: cfg.max_train_queries])
@@ -174,17 +176,27 @@ def ensure_ranker(
             if base is not None
             else new_tiny_ranker(cfg.model_size, tokenizer, cfg.max_length)
         )
-        records = list(read_jsonl(pairs_dir / "pairs.jsonl"))
-        features = encode_pairs(
-            tokenizer, [r["q"] for r in records], [r["p"] for r in records], cfg.max_length
-        )
-        for feature, record in zip(features, records, strict=True):
-            feature["labels"] = float(record["y"])
+        max_length = cfg.train_max_length or cfg.max_length
+        features: Any
+        if data.pairs is not None:
+            from reproductions.codeswitch.streaming import LazyPairs, variant_text_of
+
+            text_of = variant_text_of(cfg, variant, data, lexicons)
+            features = LazyPairs(len(data.pairs), text_of, tokenizer, max_length)
+        else:
+            records = list(read_jsonl(pairs_dir / "pairs.jsonl"))
+            features = encode_pairs(
+                tokenizer, [r["q"] for r in records], [r["p"] for r in records], max_length
+            )
+            for feature, record in zip(features, records, strict=True):
+                feature["labels"] = float(record["y"])
         train_cfg = TrainConfig(
             max_steps=cfg.train_steps,
             batch_size=cfg.batch_size,
             learning_rate=cfg.learning_rate,
             warmup_steps=cfg.warmup_steps,
+            decay_steps=cfg.decay_steps,
+            adam_eps=cfg.adam_eps if cfg.adam_eps is not None else 1e-8,
             weight_decay=cfg.weight_decay,
             checkpoint_every=cfg.checkpoint_every,
             precision=cfg.precision,
@@ -198,7 +210,7 @@ def ensure_ranker(
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
         clear_checkpoints(ckpt)
-        return {**asdict(result), "pairs": len(records)}
+        return {**asdict(result), "pairs": len(features)}
 
     out, _ = ctx.cache.ensure(spec, build)
     return out

@@ -41,7 +41,12 @@ class TrainConfig:
     learning_rate: float = 5e-5
     """Peak AdamW learning rate."""
     warmup_steps: int = 0
-    """Linear warm-up steps, then linear decay to 0 at max_steps."""
+    """Linear warm-up steps, then linear decay to 0 at max_steps (or at decay_steps)."""
+    decay_steps: int | None = None
+    """Step at which the linear decay reaches 0 (None: max_steps). A run may stop before it, as
+    the codeswitch authors' does (decay over len(train)/batch steps, stopped at 200k)."""
+    adam_eps: float = 1e-8
+    """AdamW epsilon (torch's default; transformers' old AdamW used 1e-6)."""
     weight_decay: float = 0.01
     """AdamW weight decay, not applied to biases and LayerNorm weights."""
     max_grad_norm: float = 1.0
@@ -124,9 +129,12 @@ def train(
     precision = resolve_precision(config.precision, device)
     model.to(device)
     model.train()
-    optimizer = torch.optim.AdamW(param_groups(model, config.weight_decay), lr=config.learning_rate)
+    optimizer = torch.optim.AdamW(
+        param_groups(model, config.weight_decay), lr=config.learning_rate, eps=config.adam_eps
+    )
+    horizon = config.decay_steps or config.max_steps
     scheduler = get_linear_schedule_with_warmup(
-        optimizer, min(config.warmup_steps, config.max_steps), config.max_steps
+        optimizer, min(config.warmup_steps, config.max_steps), horizon
     )
     scaler = torch.amp.GradScaler(device.type) if precision == "fp16" else None
 
