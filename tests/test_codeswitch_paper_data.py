@@ -393,3 +393,45 @@ def test_decay_horizon_and_adam_eps_reach_the_optimizer(tmp_path, decay_steps, l
     state = torch.load(next(tmp_path.rglob("state.pt")), weights_only=False)
     assert state["scheduler"]["_last_lr"] == [pytest.approx(lr_after_2)] * 2
     assert {g["eps"] for g in state["optimizer"]["param_groups"]} == {1e-6}
+
+
+def test_paper_translate_test_induces_x_en_lexicons_over_test_texts(tmp_path, monkeypatch) -> None:
+    from transformers import BertForSequenceClassification
+
+    from reproductions import contract
+    from reproductions.common.models import tiny_bert_config
+    from reproductions.common.tokenizer import save_tokenizer
+
+    base = {"recipe": "codeswitch", "profile": "paper", "system": "translate-test",
+            "settings": ["clir/en-de", "moir/it"]}  # fmt: skip
+    plan = contract.plan(base)
+    labels = {s["label"]: s for s in plan["stages"]}
+    assert {"lexicon/de-en", "lexicon/it-en"} <= set(labels)
+    assert not any(label.startswith("lexicon/en-") for label in labels)
+    assert "lexicon/it-en" in labels["rerank/translate-test/moir/it"]["depends_on"]
+
+    root = _stand_ins(tmp_path / "src")
+    monkeypatch.setattr(downloads, "fetch", _fake_fetch(root, []))
+    muse = tmp_path / "muse"
+    muse.mkdir()
+    en = {"passage": [1.0, 0.0], "query": [0.0, 1.0]}
+    de = {"abschnitt": [0.9, 0.1], "german": [0.1, 0.9]}
+    for lang, rows in (("en", en), ("de", de)):
+        text = f"{len(rows)} 2\n" + "".join(f"{w} {a} {b}\n" for w, (a, b) in rows.items())
+        (muse / f"wiki.multi.{lang}.vec").write_text(text, encoding="utf-8")
+    tok = train_wordpiece(["passage query abschnitt german dev 1 2 3"] * 50, TokenizerConfig(120))
+    model_dir = tmp_path / "model"
+    config = tiny_bert_config("smoke", len(tok), 64, num_labels=1)
+    BertForSequenceClassification(config).save_pretrained(model_dir)
+    save_tokenizer(tok, model_dir)
+    run = {
+        **base, "settings": ["clir/en-de"], "languages": ["en", "de"],
+        "muse_embeddings_dir": str(muse), "model_name_or_path": str(model_dir),
+        "max_length": 64, "train_max_length": 48, "train_steps": 2, "batch_size": 2,
+        "warmup_steps": 1, "max_train_pairs": 6, "eval_depth": 2, "checkpoint_every": 2,
+        "num_threads": 1, "cache_dir": str(tmp_path / "cache"),
+    }  # fmt: skip
+    assert contract.run(run, tmp_path / "run") == 0, (tmp_path / "run" / "error.txt").read_text()
+    (lexicon,) = (tmp_path / "cache").rglob("de-en.txt")
+    # The German collection's words map to their English neighbours; EN->X would need both.
+    assert lexicon.read_text().splitlines() == ["abschnitt passage", "german query"]

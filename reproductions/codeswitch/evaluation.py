@@ -8,10 +8,14 @@ from typing import Any
 from reproductions.codeswitch.config import CodeSwitchConfig
 from reproductions.codeswitch.data import IRData
 from reproductions.codeswitch.stages import pick
+from reproductions.codeswitch.streaming import rerank_chunked
 from reproductions.common.files import write_json_atomic
 from reproductions.common.lexicon import Lexicon
 from reproductions.common.metrics import mean, paired_ttest
 from reproductions.common.recipe import ConfigError, RunContext
+
+CHUNK_PAIRS = 200_000
+"""Re-ranking scores at most about this many (query, passage) pairs at a time."""
 
 
 def sides(setting: str) -> tuple[str, str]:
@@ -51,13 +55,15 @@ def rerank(
     """Re-rank one setting's candidates with one model; write per-query RR@k."""
     from reproductions.codeswitch.ranker import encode_pairs, load_ranker, score_pairs
     from reproductions.common.device import resolve_precision
-    from reproductions.common.metrics import reciprocal_rank_at_k
     from reproductions.common.switcher import translate_words
     from reproductions.common.tokenizer import load_tokenizer
 
     q_side, d_side = sides(setting)
     qids, candidates = eval_queries(cfg, data, setting)
-    inverse = {lang: lex.inverted() for lang, lex in lexicons.items()}
+    # X->EN lexicons (paper translate-test) as they are; EN->X ones inverted.
+    inverse = {
+        lang: lex if lex.target == "en" else lex.inverted() for lang, lex in lexicons.items()
+    }
 
     def lang_of(item: str, side: str, is_doc: bool) -> str:
         if side != "xx":
@@ -73,26 +79,25 @@ def rerank(
             return translate_words(raw, inverse[lang])
         return raw
 
-    queries, passages, index = [], [], []
-    for qid in qids:
-        qtext = text(qid, q_side, False)
-        for did in candidates[qid][: cfg.eval_depth]:
-            queries.append(qtext)
-            passages.append(text(did, d_side, True))
-            index.append((qid, did))
     tokenizer = load_tokenizer(ranker_dir)
     model = load_ranker(ranker_dir)
-    features = encode_pairs(tokenizer, queries, passages, cfg.max_length)
     precision = resolve_precision(cfg.precision, ctx.device)
-    scores = score_pairs(
-        model, features, tokenizer.pad_token_id or 0, cfg.eval_batch_size, ctx.device, precision
-    )
-    run_: dict[str, dict[str, float]] = {}
-    for (qid, did), score in zip(index, scores, strict=True):
-        run_.setdefault(qid, {})[did] = score
-    per_query = reciprocal_rank_at_k({q: data.qrels[q] for q in qids}, run_, cfg.mrr_k)
+
+    def score(queries: list[str], passages: list[str]) -> list[float]:
+        features = encode_pairs(tokenizer, queries, passages, cfg.max_length)
+        pad = tokenizer.pad_token_id or 0
+        return score_pairs(model, features, pad, cfg.eval_batch_size, ctx.device, precision)
+
+    def candidates_of(qid: str) -> tuple[str, list[tuple[str, str]]]:
+        docs = candidates[qid][: cfg.eval_depth]
+        return text(qid, q_side, False), [(did, text(did, d_side, True)) for did in docs]
+
+    # Chunks of at most ~200k pairs (paper: 200 queries x 1000), saved as they finish.
+    per_chunk = max(1, CHUNK_PAIRS // max(1, cfg.eval_depth))
+    per_query = rerank_chunked(qids, candidates_of, score, data.qrels, cfg.mrr_k, out, per_chunk)
+    pairs = sum(len(candidates[q][: cfg.eval_depth]) for q in qids)
     write_json_atomic(out / "per_query.json", per_query)
-    return {"queries": len(qids), "pairs": len(index)}
+    return {"queries": len(qids), "pairs": pairs}
 
 
 def collect_metrics(

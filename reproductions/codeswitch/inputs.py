@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from reproductions.codeswitch.config import CodeSwitchConfig
 from reproductions.codeswitch.data import IRData, load_ir_dir
 from reproductions.codeswitch.stages import StageGraph
+from reproductions.codeswitch.tsvstore import TsvStore
 from reproductions.common.cache import StageSpec
 from reproductions.common.lexicon import Lexicon, MissingLexiconError, load_lexicon
 from reproductions.common.recipe import ConfigError, RunContext
@@ -64,21 +67,56 @@ def induce_lexicon_stage(
             "set muse_embeddings_dir (wiki.multi.{en,%s}.vec) or lexicon_dir" % lang
         )
     emb = Path(cfg.muse_embeddings_dir)
-    data = load_ir_dir(materialise_data(cfg, StageGraph(cfg), ctx), cfg.negatives)
-    vocab = {
-        w
-        for texts in (data.train_queries["en"], data.train_docs["en"])
-        for t in texts.values()
-        for w in t.lower().split()
-    }
 
     def build(out: Path) -> dict[str, Any]:
+        # Read only when the stage is built: at paper this is the whole English collection.
+        data = load_ir_dir(materialise_data(cfg, StageGraph(cfg), ctx), cfg.negatives)
+        vocab = {
+            w
+            for texts in (data.train_queries["en"], data.train_docs["en"])
+            for t in all_texts(texts)
+            for w in t.lower().split()
+        }
         n = induce_lexicon(
             emb / "wiki.multi.en.vec", emb / f"wiki.multi.{lang}.vec", vocab, out / f"en-{lang}.txt"
         )
         return {"entries": n}
 
     out, _ = ctx.cache.ensure(spec, build)
+    return out
+
+
+def all_texts(texts: Mapping[str, str]) -> Iterator[str]:
+    """Every text of a mapping; a TsvStore is read in file order, not by one seek per id."""
+    return texts.texts() if isinstance(texts, TsvStore) else iter(texts.values())
+
+
+def load_translate_lexicons(
+    cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext
+) -> dict[str, Lexicon]:
+    """Paper translate-test: the X->EN lexicons induced over each language's test texts."""
+    specs = graph.translate_specs()
+    if not specs:
+        return {}
+    if not cfg.muse_embeddings_dir:
+        raise MissingLexiconError(
+            "translate-test at the paper profile induces X->EN lexicons from aligned MUSE "
+            "embeddings: set muse_embeddings_dir (wiki.multi.{lang,en}.vec) or lexicon_dir"
+        )
+    from reproductions.codeswitch.translate_test import build_x_en_lexicon
+
+    out: dict[str, Lexicon] = {}
+    for lang, spec in specs.items():
+
+        def build(folder: Path, lang: str = lang) -> dict[str, Any]:
+            data = load_ir_dir(materialise_data(cfg, graph, ctx), cfg.negatives)
+            texts = chain(all_texts(data.test_queries[lang]), all_texts(data.test_docs[lang]))
+            n = build_x_en_lexicon(cfg.muse_embeddings_dir, lang, texts, folder / f"{lang}-en.txt")
+            return {"entries": n}
+
+        folder, _ = ctx.cache.ensure(spec, build)
+        out[lang] = load_lexicon(folder / f"{lang}-en.txt", lang, "en")
+        ctx.events.log(f"lexicon {lang}-en: {len(out[lang].entries)} entries")
     return out
 
 

@@ -19,6 +19,7 @@ from reproductions.codeswitch.inputs import (
     cannot_run,
     data_name,
     load_lexicons,
+    load_translate_lexicons,
     materialise_data,
     setting_pair,
 )
@@ -93,6 +94,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     cfg = _cfg(config)
     graph = StageGraph(cfg)
     lexicons = load_lexicons(cfg, graph, ctx)  # fails before any training when one is missing
+    translate = load_translate_lexicons(cfg, graph, ctx)  # paper translate-test: X->EN
     data_dir = materialise_data(cfg, graph, ctx)
     data = load_ir_dir(
         data_dir, cfg.negatives, cfg.negative_depth, cfg.data_seed, name=data_name(cfg)
@@ -109,7 +111,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
             ranker = ensure_ranker(cfg, graph, variant, data, lexicons, ctx)
 
             def build(out: Path, s: str = setting, y: str = system, r: Path = ranker) -> dict:
-                return rerank(cfg, s, y, r, data, lexicons, ctx, out)
+                return rerank(cfg, s, y, r, data, {**lexicons, **translate}, ctx, out)
 
             ctx.cache.ensure(spec, build)
             ctx.events.log(f"evaluated {system} on {setting}", stage=spec.label)

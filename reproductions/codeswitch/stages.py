@@ -64,15 +64,30 @@ def side_languages(cfg: CodeSwitchConfig, *sides: str) -> list[str]:
     return sorted(needed)
 
 
+def induces_lexicons(cfg: CodeSwitchConfig) -> bool:
+    """Paper data without lexicon_dir: lexicons are induced from MUSE embeddings."""
+    return cfg.data_source == "mmarco" and not cfg.lexicon_dir
+
+
+def translate_languages(cfg: CodeSwitchConfig) -> list[str]:
+    """Non-English languages a translate-test run translates from."""
+    if cfg.system != "translate-test":
+        return []
+    needed: set[str] = set()
+    for setting in cfg.settings:
+        needed |= set(side_languages(cfg, *parse_setting(setting, cfg.languages)[1:]))
+    return sorted(needed)
+
+
 def lexicon_languages(cfg: CodeSwitchConfig, variants: list[Variant]) -> list[str]:
-    """Non-English languages whose `en-X` lexicon this run needs."""
+    """Non-English languages whose `en-X` lexicon this run needs (translate-test with induced
+    lexicons reads X->EN ones instead, as the authors: `translate_specs`)."""
     needed: set[str] = set()
     for v in variants:
         if v.system in ("bl-cs", "ml-cs"):
             needed |= set(side_languages(cfg, v.qlang, v.dlang))
-    if cfg.system == "translate-test":
-        for setting in cfg.settings:
-            needed |= set(side_languages(cfg, *parse_setting(setting, cfg.languages)[1:]))
+    if not induces_lexicons(cfg):
+        needed |= set(translate_languages(cfg))
     return sorted(needed)
 
 
@@ -140,7 +155,7 @@ class StageGraph:
     def lexicon_specs(self) -> dict[str, StageSpec]:
         """Paper: one lexicon-induction stage per language (MUSE nearest neighbours)."""
         cfg = self.cfg
-        if cfg.data_source != "mmarco" or cfg.lexicon_dir:
+        if not induces_lexicons(cfg):
             return {}
         data = self.data_spec()
         assert data is not None
@@ -153,6 +168,26 @@ class StageGraph:
                 label=f"lexicon/en-{lang}",
             )
             for lang in self.lexicon_langs
+        }  # fmt: skip
+
+    def translate_specs(self) -> dict[str, StageSpec]:
+        """Paper translate-test: one X->EN lexicon per language, each word of the test queries
+        and collection to its nearest English neighbour (create_translatetest.py)."""
+        cfg = self.cfg
+        if not induces_lexicons(cfg):
+            return {}
+        data = self.data_spec()
+        assert data is not None
+        return {
+            lang: StageSpec(
+                "lexicon",
+                {"method": "muse-nearest-neighbour", "language": lang, "direction": f"{lang}-en",
+                 "vocabulary": "test queries and collection",
+                 "embeddings": f"wiki.multi.{{{lang},en}}.vec"},
+                upstream={"data": data.key},
+                label=f"lexicon/{lang}-en",
+            )
+            for lang in translate_languages(cfg)
         }  # fmt: skip
 
     def lexicon_upstream(self, langs: list[str]) -> dict[str, str]:
@@ -307,7 +342,11 @@ class StageGraph:
             "lexicons": self.lexicon_hash(langs) if system == "translate-test" else None,
         }
         upstream = {"ranker": self.ranker_spec(variant).key}
-        if system == "translate-test":
+        translate = self.translate_specs() if system == "translate-test" else {}
+        if translate:
+            params["lexicons"] = sha256_json({lang: translate[lang].key for lang in langs})
+            upstream.update({translate[lang].label: translate[lang].key for lang in langs})
+        elif system == "translate-test":
             upstream.update(self.lexicon_upstream(langs))
         return StageSpec(
             "rerank",
@@ -331,6 +370,7 @@ class StageGraph:
         if data is not None:
             specs.append(data)
         specs += self.lexicon_specs().values()
+        specs += self.translate_specs().values()
         if self.weam_encoder is not None:
             specs += self.weam_encoder.stages
         for spec in (self.tokenizer_spec(), self.pretrain_spec()):
