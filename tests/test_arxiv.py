@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,13 +20,14 @@ from claimlab.ingest.arxiv import (
     ArxivSettings,
     FetchError,
     client_for,
-    download_pdf,
     fetch_metadata,
     make_client,
     parse_arxiv_id,
     pdf_url,
     search,
 )
+from claimlab.ingest.download import download_pdf
+from claimlab.ingest.pdf import PdfError
 
 FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
 
@@ -340,3 +343,115 @@ def test_download_network_failure(settings: ArxivSettings, tmp_path: Path):
         )
     assert err.value.reason == "network" and len(waits) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_api_retry_after_on_429_is_honoured_and_bounded(
+    arxiv_stub: ArxivStub, settings: ArxivSettings
+):
+    arxiv_stub.script(
+        "/api/query",
+        (429, {"Retry-After": "5"}, b"Rate exceeded."),
+        (429, {"Retry-After": "86400"}, b"Rate exceeded."),
+        _feed("empty.xml"),
+    )
+    waits: list[float] = []
+    client = make_client(replace(settings, max_wait=30.0), sleep=waits.append)
+    assert search("ti:zyxwvut", settings, client=client) == []
+    assert waits == [5.0, 30.0]
+    assert len(arxiv_stub.seen) == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry><id>",
+        b"<html><body>Service temporarily unavailable</body></html>",
+    ],
+    ids=["cut-off-xml", "html"],
+)
+def test_api_malformed_answer_is_retried_not_unknown(
+    arxiv_stub: ArxivStub, settings: ArxivSettings, body: bytes
+):
+    bad = (200, {"Content-Type": "application/atom+xml"}, body)
+    arxiv_stub.script("/api/query", bad)
+    with pytest.raises(FetchError, match="malformed XML|not an Atom feed") as err:
+        fetch_metadata(["2106.01732v2"], settings, client=make_client(settings))
+    assert err.value.reason == "malformed" and len(arxiv_stub.seen) == 3
+    arxiv_stub.seen.clear()
+    arxiv_stub.script("/api/query", bad, _feed("id_list_2106.01732v2.xml"))
+    [meta] = fetch_metadata(["2106.01732v2"], settings, client=make_client(settings))
+    assert str(meta.id) == "2106.01732v2" and len(arxiv_stub.seen) == 2
+
+
+# Cut-off, slow and rejected downloads
+
+
+def test_download_deadline_stops_a_trickling_server(
+    arxiv_stub: ArxivStub, settings: ArxivSettings, tmp_path: Path, pdf_bytes: bytes
+):
+    arxiv_stub.script("/pdf/2106.01732v2", _pdf(pdf_bytes, **{"X-Trickle": "0.05"}))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline") as err:
+        download_pdf("2106.01732v2", tmp_path, replace(settings, deadline=1.0))
+    assert err.value.reason == "deadline"
+    assert time.monotonic() - started < 3.0  # the whole body would take over 30 s
+    assert list(tmp_path.iterdir()) == []
+    assert len(arxiv_stub.seen) == 1
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [{"X-Unsized": "1"}, {"X-Short-Read": "300"}],
+    ids=["no-length", "short-read"],
+)
+def test_cut_off_download_is_retried_and_never_kept(
+    arxiv_stub: ArxivStub,
+    settings: ArxivSettings,
+    tmp_path: Path,
+    pdf_bytes: bytes,
+    cut: dict[str, str],
+):
+    body = pdf_bytes if "X-Short-Read" in cut else pdf_bytes[:300]
+    arxiv_stub.script("/pdf/2106.01732v2", _pdf(body, **cut))
+    waits: list[float] = []
+    with pytest.raises(FetchError, match=r"\(3 tries\)") as err:
+        download_pdf("2106.01732v2", tmp_path, settings, sleep=waits.append)
+    assert err.value.reason == "truncated" and len(arxiv_stub.seen) == 3
+    assert waits == [0.01, 0.02]
+    assert list(tmp_path.iterdir()) == []
+
+    arxiv_stub.seen.clear()
+    arxiv_stub.script("/pdf/2106.01732v2", _pdf(body, **cut), _pdf(pdf_bytes))
+    got = download_pdf("2106.01732v2", tmp_path, settings, sleep=waits.append)
+    assert got.path.read_bytes() == pdf_bytes and len(arxiv_stub.seen) == 2
+
+
+def test_stored_cut_off_file_is_fetched_again(
+    arxiv_stub: ArxivStub, settings: ArxivSettings, tmp_path: Path, pdf_bytes: bytes
+):
+    (tmp_path / "2106.01732v2.pdf").write_bytes(pdf_bytes[:300])
+    arxiv_stub.script("/pdf/2106.01732v2", _pdf(pdf_bytes))
+    got = download_pdf("2106.01732v2", tmp_path, settings)
+    assert got.url and got.path.read_bytes() == pdf_bytes
+    assert arxiv_stub.seen == ["/pdf/2106.01732v2"]
+
+
+def test_rejected_download_is_not_kept_and_stored_files_are_readable(
+    arxiv_stub: ArxivStub, settings: ArxivSettings, tmp_path: Path, pdf_bytes: bytes
+):
+    arxiv_stub.script("/pdf/2106.01732v2", _pdf(pdf_bytes))
+
+    def refuse(path: Path) -> None:
+        assert path.read_bytes() == pdf_bytes
+        raise PdfError("empty", "no text on any page")
+
+    with pytest.raises(PdfError, match="^empty: no text"):
+        download_pdf("2106.01732v2", tmp_path, settings, check=refuse)
+    assert list(tmp_path.iterdir()) == []
+
+    old = os.umask(0o022)
+    try:
+        got = download_pdf("2106.01732v2", tmp_path, settings, check=lambda path: None)
+    finally:
+        os.umask(old)
+    assert got.path.stat().st_mode & 0o777 == 0o644

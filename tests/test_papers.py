@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -181,3 +182,137 @@ def test_watch_pass_resumes_without_duplicates(env, arxiv_stub, monkeypatch):
     (third,) = watch.run_pass(env)
     assert third.new_papers == 0
     assert watch.parse_every("6h") == 21600 and watch.parse_every("30m") == 1800
+
+
+def _claim_states(env) -> dict[int, tuple[str, list[tuple[str, int, str]]]]:
+    """Each claim's grounding status and evidence (paper, page, text)."""
+    return {
+        c.id: (
+            c.grounding_status,
+            [(e.paper, e.page, e.text) for e in get_claim(env, c.id).evidence],
+        )
+        for c in list_claims(env)
+    }
+
+
+def _truncated_pdf() -> bytes:
+    data = two_column_pdf()
+    return data[: len(data) * 2 // 3]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [(b"<html>not a pdf</html>", "corrupt"), (_truncated_pdf(), "truncated")],
+    ids=["not-a-pdf", "truncated"],
+)
+def test_refused_pdf_changes_nothing_that_was_there(env, tmp_path, bad, reason):
+    good = tmp_path / "good.pdf"
+    good.write_bytes(two_column_pdf())
+    assert ingest_pdf(env, good, "2106.01732v2").status == "added"
+    assert ground_claims(env)["found"] >= 2
+    stored = Path(env.home) / "papers" / "2106.01732v2.pdf"
+    before = (stored.read_bytes(), get_paper(env, "2106.01732v2"), _claim_states(env))
+
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(bad)
+    result = ingest_pdf(env, path, "2106.01732v2")
+    assert result.status == "pdf-failed"
+    assert result.error.startswith(f"{path}: {reason}: ")
+    assert f"{reason}: {reason}" not in result.error
+    assert (stored.read_bytes(), get_paper(env, "2106.01732v2"), _claim_states(env)) == before
+    assert sorted(p.name for p in stored.parent.iterdir()) == ["2106.01732v2.pdf"]
+
+
+def test_refused_pdf_of_a_new_paper_stores_nothing(env, tmp_path):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(_truncated_pdf())
+    assert ingest_pdf(env, path, "2106.01732v2").status == "pdf-failed"
+    assert get_paper(env, "2106.01732v2") is None
+    assert not (Path(env.home) / "papers").exists() or not any(
+        (Path(env.home) / "papers").iterdir()
+    )
+
+
+def test_replaced_passages_never_leave_grounding_pointing_at_nothing(env, tmp_path):
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(two_column_pdf())
+    ingest_pdf(env, path, "2106.01732v2")
+    ground_claims(env)
+    claims = list_claims(env)
+    lr = next(c for c in claims if c.text.startswith("The learning rate is set to 5e-5"))
+    mask = next(c for c in claims if c.text.startswith("The masking probability"))
+    assert lr.grounding_status == mask.grounding_status == "found"
+
+    # A new file for the same paper that no longer holds the learning-rate sentence.
+    doc = pymupdf.open()
+    doc.new_page().insert_textbox(pymupdf.Rect(72, 90, 530, 700), RIGHT[0], fontsize=10)
+    path.write_bytes(doc.tobytes())
+    assert ingest_pdf(env, path, "2106.01732v2").status == "added"
+    states = _claim_states(env)
+    assert all(ev for status, ev in states.values() if status == "found")
+    assert states[lr.id] == ("not-found", [])
+    assert states[mask.id] == ("found", [("2106.01732v2", 1, RIGHT[0])])
+
+
+def test_cut_off_downloads_fail_per_id_and_are_retried_next_run(env, arxiv_stub):
+    arxiv_stub.script("/api/query", feed("id_list_two.xml"))
+    whole = two_column_pdf()
+    short = 200, {"Content-Type": "application/pdf", "X-Short-Read": "500"}, whole
+    arxiv_stub.script("/pdf/2106.01732v2", short)
+    unsized = 200, {"Content-Type": "application/pdf", "X-Unsized": "1"}, whole[:500]
+    arxiv_stub.script("/pdf/2305.05295v2", unsized)
+    results = ingest_arxiv(env, ["2106.01732v2", "2305.05295v2"])
+    assert [(r.key, r.status) for r in results] == [
+        ("2106.01732v2", "pdf-failed"),
+        ("2305.05295v2", "pdf-failed"),
+    ]
+    assert all(r.error.startswith("download failed (truncated): ") for r in results)
+    assert not any((Path(env.home) / "papers").iterdir())
+
+    arxiv_stub.script("/pdf/2106.01732v2", pdf(whole))
+    arxiv_stub.script("/pdf/2305.05295v2", pdf(whole))
+    again = ingest_arxiv(env, ["2106.01732v2", "2305.05295v2"])
+    assert [r.status for r in again] == ["added", "added"]
+    assert get_paper(env, "2305.05295v2").pdf_status == "ok"
+
+
+def test_cli_exit_code_counts_pdf_failures_and_reports_every_id(env, arxiv_stub, tmp_path):
+    arxiv_stub.script("/api/query", feed("id_list_two.xml"))
+    whole = two_column_pdf()
+    arxiv_stub.script(
+        "/pdf/2106.01732v2",
+        (200, {"Content-Type": "application/pdf", "X-Short-Read": "500"}, whole),
+    )
+    arxiv_stub.script("/pdf/2305.05295v2", pdf(whole))
+    runner = CliRunner()
+    envvars = {
+        "CLAIMLAB_HOME": str(env.home),
+        "CLAIMLAB_ARXIV_API_URL": env.arxiv_api_url,
+        "CLAIMLAB_ARXIV_PDF_BASE": env.arxiv_pdf_base,
+        "CLAIMLAB_ARXIV_DELAY": "0",
+    }
+    db = ["--db", env.database_url]
+    out = runner.invoke(app, ["ingest", "arxiv", "2106.01732v2", "2305.05295v2", *db], env=envvars)
+    assert out.exit_code == 1, out.output
+    assert out.exception is None or isinstance(out.exception, SystemExit)
+    assert "pdf-failed 2106.01732v2: download failed (truncated)" in out.stderr
+    assert "added     2305.05295v2" in out.stdout
+
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(_truncated_pdf())
+    out = runner.invoke(app, ["ingest", "pdf", str(cut), "--arxiv-id", "1910.07475v3", *db])
+    assert out.exit_code == 1
+    assert out.stderr.count("truncated") == 1 and "no startxref/%%EOF" in out.stderr
+    assert ": truncated: no startxref" in out.stderr
+    assert get_paper(env, "1910.07475v3") is None
+
+
+def test_stored_pdfs_get_normal_permissions(env, tmp_path):
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(two_column_pdf())
+    old = os.umask(0o022)
+    try:
+        ingest_pdf(env, path, "2106.01732v2")
+    finally:
+        os.umask(old)
+    assert (Path(env.home) / "papers" / "2106.01732v2.pdf").stat().st_mode & 0o777 == 0o644

@@ -26,6 +26,8 @@ class Settings:
     """Hide and refuse every write in the app (CLAIMLAB_UI_READONLY=1)."""
     arxiv_delay: float = 3.0
     """Seconds between arXiv requests, the API's polite delay (CLAIMLAB_ARXIV_DELAY)."""
+    arxiv_deadline: float = 120.0
+    """Seconds one PDF download may take in all, retries included (CLAIMLAB_ARXIV_DEADLINE)."""
     mini_data: Path | None = None
     """The minibench data set (CLAIMLAB_MINI_DATA); default: home/data/minibench."""
     studies_dir: Path = Path("examples/studies")
@@ -46,6 +48,8 @@ class Settings:
                 settings = replace(settings, **{field: env[var]})
         if env.get("CLAIMLAB_ARXIV_DELAY"):
             settings = replace(settings, arxiv_delay=float(env["CLAIMLAB_ARXIV_DELAY"]))
+        if env.get("CLAIMLAB_ARXIV_DEADLINE"):
+            settings = replace(settings, arxiv_deadline=float(env["CLAIMLAB_ARXIV_DEADLINE"]))
         readonly = env.get("CLAIMLAB_UI_READONLY", "").strip().lower() in _TRUE
         mini = Path(env["CLAIMLAB_MINI_DATA"]).resolve() if env.get("CLAIMLAB_MINI_DATA") else None
         studies = Path(env.get("CLAIMLAB_STUDIES") or "examples/studies").expanduser().resolve()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 Reply = tuple[int, dict[str, str], bytes]
+"""(status, headers, body). Headers steering the stub, never sent: X-Unsized (no
+Content-Length), X-Short-Read: N (announce the whole body, send N bytes, hang up),
+X-Trickle: S (send the body one byte every S seconds)."""
+_CONTROL = ("X-Unsized", "X-Short-Read", "X-Trickle")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -24,11 +29,24 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self.send_response(status)
         for key, value in headers.items():
-            self.send_header(key, value)
+            if key not in _CONTROL:
+                self.send_header(key, value)
         if "X-Unsized" not in headers:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if "X-Short-Read" in headers:
+            body = body[: int(headers["X-Short-Read"])]
+        try:
+            if "X-Trickle" in headers:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(float(headers["X-Trickle"]))
+            else:
+                self.wfile.write(body)
+        except OSError:  # the client hung up
+            pass
+        self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:
         pass

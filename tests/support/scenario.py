@@ -105,18 +105,12 @@ def add_papers(settings: Settings, claim: int) -> None:
             paper_id,
             path=str(pdf),
             sha256=sha,
-            status="ok",
             page_count=2,
             passages=passages,
         )
         failed_id, _ = store_papers.upsert_paper(session, store_papers.PaperFields(*FAILED_PAPER))
-        store_papers.store_pdf(
-            session,
-            failed_id,
-            path=None,
-            sha256=None,
-            status="failed",
-            error="image_only: the pages hold images but no text (needs OCR)",
+        store_papers.record_pdf_failure(
+            session, failed_id, "image_only: the pages hold images but no text (needs OCR)"
         )
     stored = get_paper(settings, f"{PAPER[0]}v{PAPER[1]}").passages
     best = next(p for p in stored if "ML-CS outperforms" in p.text)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from claimlab.cli.common import (
     DbOption,
@@ -21,15 +22,17 @@ from claimlab.cli.common import (
 )
 from claimlab.cli.output import Format, print_rows, to_json
 
+FAILED = ("failed", "pdf-failed")
+
 
 def print_papers(results) -> int:
-    """Print what happened to each paper; returns how many failed."""
+    """Print what happened to each paper; returns how many failed (metadata or PDF)."""
     for r in results:
-        if r.status in ("failed", "pdf-failed"):
-            err.print(f"[red]{r.status}[/red] {r.key}: {r.error}", highlight=False)
+        if r.status in FAILED:
+            err.print(f"[red]{r.status}[/red] {r.key}: {escape(r.error or '')}", highlight=False)
         else:
             console.print(f"{r.status:9} {r.key}", highlight=False)
-    return sum(r.status == "failed" for r in results)
+    return sum(r.status in FAILED for r in results)
 
 
 @ingest_app.command("arxiv")
@@ -41,7 +44,7 @@ def ingest_arxiv_cmd(
 ) -> None:
     """Fetch arXiv metadata and PDFs and split the PDFs into passages."""
     from claimlab.ingest import arxiv
-    from claimlab.services.papers import arxiv_settings, ingest_arxiv, ingest_meta
+    from claimlab.services.papers import arxiv_settings, ingest_arxiv, ingest_metas
 
     settings = settings_for(db)
     if query:
@@ -49,7 +52,7 @@ def ingest_arxiv_cmd(
             metas = arxiv.search(query, arxiv_settings(settings), max_results=max_results)
         except Exception as exc:  # network and API errors, reported as such
             raise fail(f"search failed: {exc}") from None
-        failed = print_papers([ingest_meta(settings, m) for m in metas])
+        failed = print_papers(ingest_metas(settings, metas))
     elif ids:
         failed = print_papers(ingest_arxiv(settings, ids))
     else:
@@ -68,9 +71,7 @@ def ingest_pdf_cmd(
     """Add a local PDF under an arXiv id."""
     from claimlab.services.papers import ingest_pdf
 
-    if print_papers([result := ingest_pdf(settings_for(db), file, arxiv_id, title)]) or (
-        result.status == "pdf-failed"
-    ):
+    if print_papers([ingest_pdf(settings_for(db), file, arxiv_id, title)]):
         raise typer.Exit(1)
 
 

@@ -1,30 +1,26 @@
-"""arXiv metadata through the `arxiv` package, and PDF downloads with requests."""
+"""arXiv identifiers, and metadata through the `arxiv` package (PDFs: ingest.download)."""
 
 from __future__ import annotations
 
 import email.utils
 import functools
-import hashlib
 import logging
-import os
 import re
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import arxiv
 import requests
+from lxml import etree
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_PDF_BASE = "https://arxiv.org/pdf/"
 USER_AGENT = "claimlab/0.1 (literature-claim checker)"
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _ID_BATCH = 100
 
 _NEW_ID = re.compile(r"(?P<base>\d{2}(?:0[1-9]|1[0-2])\.\d{4,5})(?:v(?P<version>[1-9]\d{0,3}))?")
@@ -56,6 +52,8 @@ class ArxivSettings:
     """First wait before a PDF retry; doubled after each further failure."""
     max_wait: float = 120.0
     """Upper bound of any single wait, Retry-After included."""
+    deadline: float = 120.0
+    """Seconds one PDF download may take in all, retries and waits included."""
 
 
 @dataclass(frozen=True)
@@ -102,17 +100,6 @@ class PaperMeta:
         return ArxivId(self.arxiv_id, self.version)
 
 
-@dataclass(frozen=True)
-class Download:
-    """A PDF stored in the papers folder."""
-
-    path: Path
-    sha256: str
-    size: int
-    url: str
-    """Where it came from ("" when the file was already there)."""
-
-
 class ArxivIdError(ValueError):
     """Text that is not an arXiv identifier."""
 
@@ -123,7 +110,8 @@ class FetchError(RuntimeError):
     def __init__(self, reason: str, message: str, url: str = "") -> None:
         super().__init__(f"{message} ({url})" if url else message)
         self.reason = reason
-        """One of: http, network, empty_page, not_pdf, too_large."""
+        """One of: http, network, empty_page, malformed, not_pdf, too_large, truncated,
+        deadline."""
         self.url = url
 
 
@@ -145,14 +133,17 @@ def parse_arxiv_id(text: str) -> ArxivId:
     return ArxivId(base, int(version) if version else None)
 
 
-def make_client(settings: ArxivSettings) -> arxiv.Client:
+def make_client(
+    settings: ArxivSettings, *, sleep: Callable[[float], None] = time.sleep
+) -> arxiv.Client:
     """A fresh `arxiv.Client` for these settings (most callers want `client_for`)."""
     client = arxiv.Client(page_size=100, delay_seconds=settings.delay, num_retries=settings.retries)
     # Client reads its endpoint from this format string; braces must survive .format().
     endpoint = settings.api_url.replace("{", "{{").replace("}", "}}")
     client.query_url_format = endpoint + ("&" if "?" in endpoint else "?") + "{}"
-    # The package sends requests without a timeout; give its session one.
-    client._session = _TimeoutSession(settings.timeout)
+    # The package sends requests without a timeout, ignores Retry-After and takes a
+    # malformed page for an empty one; its session does all three.
+    client._session = _ApiSession(settings.timeout, settings.max_wait, sleep)
     return client
 
 
@@ -227,75 +218,39 @@ def pdf_url(paper: PaperMeta | ArxivId, settings: ArxivSettings) -> str:
     return settings.pdf_base.rstrip("/") + "/" + str(paper)
 
 
-def download_pdf(
-    paper: PaperMeta | ArxivId | str,
-    papers_dir: Path,
-    settings: ArxivSettings,
-    *,
-    overwrite: bool = False,
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> Download:
-    """Fetch a paper's PDF into papers_dir atomically and return its path and sha256.
-
-    The id is validated before the file system is touched. HTTP 429 and 5xx are retried
-    with exponential backoff (honouring Retry-After); a non-PDF answer or one larger than
-    `max_bytes` raises FetchError, and nothing but a complete PDF ever appears in the folder.
-    An existing file is kept unless `overwrite` (an arXiv version never changes).
-    """
-    if isinstance(paper, PaperMeta):
-        aid, url = paper.id, pdf_url(paper, settings)
-    else:
-        aid = paper if isinstance(paper, ArxivId) else parse_arxiv_id(paper)
-        url = pdf_url(aid, settings)
-    papers_dir = Path(papers_dir)
-    dest = papers_dir / aid.filename
-    if dest.is_file() and not overwrite:
-        digest, size = _hash_file(dest)
-        return Download(dest, digest, size, "")
-    papers_dir.mkdir(parents=True, exist_ok=True)
-    http = session or _shared_session()
-    for attempt in range(settings.retries + 1):
-        _pace(settings.delay, sleep)
-        wait: float | None = None
-        try:
-            with http.get(
-                url, stream=True, timeout=settings.timeout, headers={"User-Agent": USER_AGENT}
-            ) as response:
-                if response.status_code == 200:
-                    digest, size = _store(response, dest, settings.max_bytes, url)
-                    return Download(dest, digest, size, url)
-                if response.status_code not in _RETRY_STATUS:
-                    raise FetchError(
-                        "http", f"PDF request answered HTTP {response.status_code}", url
-                    )
-                failure = FetchError(
-                    "http",
-                    f"PDF request answered HTTP {response.status_code} after {attempt + 1} tries",
-                    url,
-                )
-                wait = _retry_after(response.headers.get("Retry-After"))
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            failure = FetchError(
-                "network", f"PDF download failed after {attempt + 1} tries: {exc}", url
-            )
-        if attempt < settings.retries:
-            delay = wait if wait is not None else settings.backoff * 2**attempt
-            log.info("retrying %s in %.1f s (%s)", url, delay, failure)
-            sleep(min(delay, settings.max_wait))
-    raise failure
+class MalformedFeedError(requests.ConnectionError):
+    """An API answer that is not a well-formed Atom feed (retried like a network error)."""
 
 
-class _TimeoutSession(requests.Session):
-    """A requests session with a default timeout."""
+class _ApiSession(requests.Session):
+    """The API client's session: a default timeout, Retry-After honoured, feeds checked."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, max_wait: float, sleep: Callable[[float], None]) -> None:
         super().__init__()
-        self._timeout = timeout
+        self._timeout, self._max_wait, self._sleep = timeout, max_wait, sleep
 
     def request(self, method, url, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self._timeout)
-        return super().request(method, url, **kwargs)
+        response = super().request(method, url, **kwargs)
+        if response.status_code == 429 or response.status_code >= 500:
+            # The package retries at once; wait as long as the server asked (bounded).
+            wait = retry_after(response.headers.get("Retry-After"))
+            if wait:
+                self._sleep(min(wait, self._max_wait))
+        elif response.status_code == 200:
+            _check_feed(response.content, url)
+        return response
+
+
+def _check_feed(content: bytes, url: str) -> None:
+    """Raise MalformedFeedError unless content parses strictly as an Atom feed."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+    try:
+        root = etree.fromstring(content, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedFeedError(f"arXiv API answered malformed XML: {exc}") from exc
+    if root is None or etree.QName(root).localname != "feed":
+        raise MalformedFeedError("arXiv API answered XML that is not an Atom feed")
 
 
 def _run(client: arxiv.Client, request: arxiv.Search, page_size: int = 100) -> list[PaperMeta]:
@@ -311,6 +266,8 @@ def _run(client: arxiv.Client, request: arxiv.Search, page_size: int = 100) -> l
         raise FetchError(
             "empty_page", f"arXiv API kept returning an empty page ({exc.retry + 1} tries)", exc.url
         ) from exc
+    except MalformedFeedError as exc:
+        raise FetchError("malformed", f"{exc} (after {client.num_retries + 1} tries)") from exc
     except requests.RequestException as exc:
         raise FetchError("network", f"arXiv API unreachable: {exc}") from exc
 
@@ -336,27 +293,7 @@ def _metas(results: Iterator[arxiv.Result]) -> Iterator[PaperMeta]:
         )
 
 
-@functools.cache
-def _shared_session() -> requests.Session:
-    """One connection pool for all PDF downloads."""
-    return requests.Session()
-
-
-_pace_lock = threading.Lock()
-_last_download = 0.0
-
-
-def _pace(delay: float, sleep: Callable[[float], None]) -> None:
-    """Keep `delay` seconds between the starts of PDF requests."""
-    global _last_download
-    with _pace_lock:
-        remaining = _last_download + delay - time.monotonic()
-        if remaining > 0:
-            sleep(remaining)
-        _last_download = time.monotonic()
-
-
-def _retry_after(value: str | None) -> float | None:
+def retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or HTTP date)."""
     if not value:
         return None
@@ -367,53 +304,3 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _store(response: requests.Response, dest: Path, max_bytes: int, url: str) -> tuple[str, int]:
-    """Stream a response into a temporary file next to dest, check it, then rename."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError("too_large", f"PDF is {declared} bytes, over the {max_bytes} limit", url)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in response.iter_content(chunk_size=65536):
-                if len(head) < 4:
-                    head = (head + chunk)[:4]
-                    if len(head) == 4 and head != b"%PDF":
-                        raise _not_pdf(response, url)
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError("too_large", f"PDF exceeds the {max_bytes} byte limit", url)
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if head != b"%PDF":
-            raise _not_pdf(response, url)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return digest.hexdigest(), size
-
-
-def _not_pdf(response: requests.Response, url: str) -> FetchError:
-    """The error for an answer that does not start like a PDF."""
-    kind = response.headers.get("Content-Type", "no content type")
-    return FetchError("not_pdf", f"answer is not a PDF ({kind})", url)
-
-
-def _hash_file(path: Path) -> tuple[str, int]:
-    """sha256 and size of a file."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
-import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from claimlab.config import Settings
+from claimlab.errors import NotReadyError, ReadOnlyError
 from claimlab.ingest import arxiv
-from claimlab.ingest.pdf import PdfError, extract_passages, page_count, render_page_png
+from claimlab.ingest.download import download_pdf
+from claimlab.ingest.files import copy_to_temp, publish, sha256_of
+from claimlab.ingest.pdf import (
+    PassageData,
+    PdfError,
+    extract_passages,
+    page_count,
+    render_page_png,
+)
 from claimlab.records import ClaimView, EvidenceView, PaperView
 from claimlab.services.access import guard, session
+from claimlab.services.grounding import ground_claims
 from claimlab.store import papers as store_papers
 from claimlab.store.queries import list_claims
 
@@ -24,14 +32,26 @@ class PaperResult:
 
     key: str
     status: str
-    """added, unchanged, failed (metadata or id), or pdf-failed (kept, with the reason)."""
+    """added, unchanged, failed (metadata, id or an unexpected error), or pdf-failed
+    (metadata kept, PDF refused, with the reason)."""
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Pdf:
+    """A PDF read and accepted, before it is stored."""
+
+    passages: list[PassageData]
+    pages: int
 
 
 def arxiv_settings(settings: Settings) -> arxiv.ArxivSettings:
     """The arXiv client settings of this claimlab instance."""
     return arxiv.ArxivSettings(
-        api_url=settings.arxiv_api_url, pdf_base=settings.arxiv_pdf_base, delay=settings.arxiv_delay
+        api_url=settings.arxiv_api_url,
+        pdf_base=settings.arxiv_pdf_base,
+        delay=settings.arxiv_delay,
+        deadline=settings.arxiv_deadline,
     )
 
 
@@ -54,7 +74,20 @@ def ingest_arxiv(settings: Settings, ids: list[str]) -> list[PaperResult]:
     results += [
         PaperResult(i, "failed", "arXiv does not know this id") for i in valid if i not in found
     ]
-    return results + [ingest_meta(settings, m) for m in metas]
+    return results + ingest_metas(settings, metas)
+
+
+def ingest_metas(settings: Settings, metas: Iterable[arxiv.PaperMeta]) -> list[PaperResult]:
+    """ingest_meta for each paper; an unexpected error fails that paper only."""
+    results = []
+    for meta in metas:
+        try:
+            results.append(ingest_meta(settings, meta))
+        except (NotReadyError, ReadOnlyError):
+            raise
+        except Exception as exc:  # reported per paper, so every id gets an answer
+            results.append(PaperResult(str(meta.id), "failed", f"{type(exc).__name__}: {exc}"))
+    return results
 
 
 def ingest_meta(settings: Settings, meta: arxiv.PaperMeta) -> PaperResult:
@@ -75,70 +108,128 @@ def ingest_meta(settings: Settings, meta: arxiv.PaperMeta) -> PaperResult:
     key = str(meta.id)
     if status == "ok":
         return PaperResult(key, "added" if created else "unchanged")
+    read: list[_Pdf] = []
     try:
-        download = arxiv.download_pdf(meta, settings.papers_dir, arxiv_settings(settings))
+        download = download_pdf(
+            meta,
+            settings.papers_dir,
+            arxiv_settings(settings),
+            check=lambda path: read.append(_read_pdf(path)),
+        )
     except arxiv.FetchError as exc:
-        error = f"download failed ({exc.reason}): {exc}"
-        _record_pdf(settings, paper_id, None, None, error)
-        return PaperResult(key, "pdf-failed", error)
-    return _parse_pdf(settings, paper_id, key, download.path, download.sha256)
+        return _failed(settings, paper_id, key, f"download failed ({exc.reason}): {exc}")
+    except PdfError as exc:
+        return _failed(settings, paper_id, key, str(exc))
+    with session(settings, write=True) as s:
+        reset = store_papers.store_pdf(
+            s,
+            paper_id,
+            path=str(download.path),
+            sha256=download.sha256,
+            page_count=read[-1].pages,
+            passages=read[-1].passages,
+        )
+    _reground(settings, reset)
+    return PaperResult(key, "added")
 
 
 def ingest_pdf(
     settings: Settings, path: Path, arxiv_id: str, title: str | None = None
 ) -> PaperResult:
-    """Add a PDF the user already has under an arXiv id (metadata may follow later)."""
+    """Add a PDF the user already has under an arXiv id (metadata may follow later).
+
+    The file is read and checked before anything is replaced: a refused file changes
+    nothing (stored PDF, passages, evidence) and is not copied into the papers folder.
+    Claims grounded in the passages it replaces are grounded again in the new ones.
+    """
     guard(settings, write=True)
     try:
         aid = arxiv.parse_arxiv_id(arxiv_id)
     except arxiv.ArxivIdError as exc:
         return PaperResult(arxiv_id, "failed", str(exc))
+    key = str(aid)
     if not path.is_file():
-        return PaperResult(str(aid), "failed", f"{path}: no such file")
+        return PaperResult(key, "failed", f"{path}: no such file")
+    limit = arxiv.ArxivSettings.max_bytes
+    if (size := path.stat().st_size) > limit:
+        return PaperResult(key, "pdf-failed", f"too_large: {path} is {size} bytes, over {limit}")
     dest = settings.papers_dir / aid.filename
-    digest = _copy_atomic(path, dest)
-    with session(settings, write=True) as s:
-        paper_id, _ = store_papers.upsert_paper(
-            s, store_papers.PaperFields(aid.base, aid.version, title)
-        )
-        status, sha = store_papers.paper_pdf_state(s, paper_id)
-    if status == "ok" and sha == digest:
-        return PaperResult(str(aid), "unchanged")
-    return _parse_pdf(settings, paper_id, str(aid), dest, digest)
-
-
-def _copy_atomic(src: Path, dest: Path) -> str:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, suffix=".part")
-    with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
-        shutil.copyfileobj(inp, out)
-    os.replace(tmp, dest)
-    return hashlib.sha256(dest.read_bytes()).hexdigest()
-
-
-def _parse_pdf(settings: Settings, paper_id: int, key: str, path: Path, sha: str) -> PaperResult:
+    tmp = copy_to_temp(path, dest)  # read once: the file may change while we work
     try:
-        passages = extract_passages(path)
-        pages = page_count(path)
-    except PdfError as exc:
-        _record_pdf(settings, paper_id, str(path), sha, f"{exc.reason}: {exc}")
-        return PaperResult(key, "pdf-failed", f"{exc.reason}: {exc}")
-    with session(settings, write=True) as s:
-        store_papers.store_pdf(
-            s,
-            paper_id,
-            path=str(path),
-            sha256=sha,
-            status="ok",
-            page_count=pages,
-            passages=passages,
-        )
+        digest, _ = sha256_of(tmp)
+        with session(settings) as s:
+            known = store_papers.find_paper(s, aid.base, aid.version)
+            state = store_papers.paper_pdf_state(s, known) if known else None
+        if state == ("ok", digest) and dest.is_file():
+            return PaperResult(key, "unchanged")
+        try:
+            pdf = _read_pdf(tmp)
+        except PdfError as exc:
+            return PaperResult(key, "pdf-failed", f"{path}: {exc}")
+        reset = _store_local(settings, aid, title, tmp, dest, digest, pdf)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _reground(settings, reset)
     return PaperResult(key, "added")
 
 
-def _record_pdf(settings: Settings, paper_id: int, path, sha, error: str) -> None:
+def _store_local(
+    settings: Settings,
+    aid: arxiv.ArxivId,
+    title: str | None,
+    tmp: Path,
+    dest: Path,
+    digest: str,
+    pdf: _Pdf,
+) -> list[int]:
+    """Store an accepted local PDF; the file is renamed in last, and put back on failure."""
+    backup = dest.with_name(f".{dest.name}.old")
+    backup.unlink(missing_ok=True)
+    had_old = dest.is_file()
+    if had_old:
+        os.link(dest, backup)
+    renamed = False
+    try:
+        with session(settings, write=True) as s:
+            paper_id, _ = store_papers.upsert_paper(
+                s, store_papers.PaperFields(aid.base, aid.version, title)
+            )
+            reset = store_papers.store_pdf(
+                s,
+                paper_id,
+                path=str(dest),
+                sha256=digest,
+                page_count=pdf.pages,
+                passages=pdf.passages,
+            )
+            publish(tmp, dest)
+            renamed = True
+    except BaseException:
+        if renamed and had_old:
+            os.replace(backup, dest)
+        elif renamed:
+            dest.unlink(missing_ok=True)
+        raise
+    finally:
+        backup.unlink(missing_ok=True)
+    return reset
+
+
+def _read_pdf(path: Path) -> _Pdf:
+    """Passages and page count of a PDF, or PdfError: the check before anything is stored."""
+    return _Pdf(extract_passages(path), page_count(path))
+
+
+def _failed(settings: Settings, paper_id: int, key: str, error: str) -> PaperResult:
     with session(settings, write=True) as s:
-        store_papers.store_pdf(s, paper_id, path=path, sha256=sha, status="failed", error=error)
+        store_papers.record_pdf_failure(s, paper_id, error)
+    return PaperResult(key, "pdf-failed", error)
+
+
+def _reground(settings: Settings, claim_ids: list[int]) -> None:
+    """Ground again the claims whose evidence lay in replaced passages."""
+    if claim_ids:
+        ground_claims(settings, claim_ids)
 
 
 def referenced_ids(settings: Settings, report_ids: list[int] | None = None) -> list[str]:

@@ -60,6 +60,16 @@ def upsert_paper(session: Session, fields: PaperFields) -> tuple[int, bool]:
     return paper.id, created
 
 
+def find_paper(session: Session, arxiv_id: str, version: int | None) -> int | None:
+    """The id of exactly this paper version, if stored."""
+    return session.scalar(
+        select(Paper.id).where(
+            Paper.arxiv_id == arxiv_id,
+            Paper.version.is_(None) if version is None else Paper.version == version,
+        )
+    )
+
+
 def paper_pdf_state(session: Session, paper_id: int) -> tuple[str, str | None]:
     """The paper's pdf_status and sha256."""
     paper = session.get_one(Paper, paper_id)
@@ -70,17 +80,27 @@ def store_pdf(
     session: Session,
     paper_id: int,
     *,
-    path: str | None,
-    sha256: str | None,
-    status: str,
-    error: str | None = None,
-    page_count: int | None = None,
-    passages: Iterable[Any] = (),
-) -> None:
-    """Record the PDF outcome and replace the paper's passages (objects with PassageData fields)."""
+    path: str,
+    sha256: str,
+    page_count: int,
+    passages: Iterable[Any],
+) -> list[int]:
+    """Record an accepted PDF and replace the paper's passages (objects with PassageData
+    fields); returns the claims whose evidence lay in the old passages.
+
+    Their evidence is deleted and their grounding reset to pending in this transaction,
+    so no claim says "found" about a passage that is gone.
+    """
     paper = session.get_one(Paper, paper_id)
-    paper.pdf_path, paper.sha256, paper.pdf_status = path, sha256, status
-    paper.pdf_error, paper.page_count = error, page_count
+    paper.pdf_path, paper.sha256, paper.pdf_status = path, sha256, "ok"
+    paper.pdf_error, paper.page_count = None, page_count
+    old = select(Passage.id).where(Passage.paper_id == paper_id)
+    reset = sorted(
+        session.scalars(select(Evidence.claim_id).where(Evidence.passage_id.in_(old)).distinct())
+    )
+    session.execute(delete(Evidence).where(Evidence.passage_id.in_(old)))
+    if reset:
+        session.execute(update(Claim).where(Claim.id.in_(reset)).values(grounding_status="pending"))
     session.execute(delete(Passage).where(Passage.paper_id == paper_id))
     session.add_all(
         Passage(
@@ -99,6 +119,19 @@ def store_pdf(
         for seq, p in enumerate(passages)
     )
     session.flush()
+    return reset
+
+
+def record_pdf_failure(session: Session, paper_id: int, error: str) -> bool:
+    """Mark a paper without an accepted PDF as failed; a paper whose PDF is ok is left
+    alone (returns False)."""
+    paper = session.get_one(Paper, paper_id)
+    if paper.pdf_status == "ok":
+        return False
+    paper.pdf_status, paper.pdf_error = "failed", error
+    paper.pdf_path = paper.sha256 = paper.page_count = None
+    session.flush()
+    return True
 
 
 def link_references(session: Session) -> None:

@@ -28,6 +28,7 @@ _TABLE_CAPTION = re.compile(r"(?:table|tab\.)\s*(?:\d+|[IVXLC]+)\b", re.IGNORECA
 _PAGE_NUMBER = re.compile(r"\d{1,4}|[ivx]{1,5}")
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)
 _HTML_LINE = re.compile(r'<p style="[^"]*line-height:([\d.]+)pt">(.*?)</p>')
+_TAIL = 2048
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,26 @@ class PassageData:
 
 
 class PdfError(ValueError):
-    """A PDF that yields no passages; `reason` is corrupt, encrypted, empty or image_only."""
+    """A PDF that yields no passages; `reason` is corrupt, truncated, encrypted, empty or
+    image_only."""
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         """Short machine-readable cause."""
+
+
+def check_complete(data: bytes) -> None:
+    """Raise PdfError("truncated") unless the file ends as a PDF does (startxref, %%EOF).
+
+    MuPDF silently repairs a cut-off file and returns whatever pages it recovered, so
+    a download or copy that stopped early would otherwise pass as a shorter paper.
+    """
+    tail = data[-_TAIL:]
+    if b"%%EOF" not in tail or b"startxref" not in tail:
+        raise PdfError(
+            "truncated", f"no startxref/%%EOF in the last {_TAIL} bytes: the file is cut off"
+        )
 
 
 def page_count(pdf: PdfSource) -> int:
@@ -128,6 +143,11 @@ def _open(pdf: PdfSource) -> pymupdf.Document:
         if repaired:
             raise PdfError("corrupt", "damaged PDF: no page could be recovered")
         raise PdfError("empty", "the PDF has no pages")
+    try:
+        check_complete(data)
+    except PdfError:
+        doc.close()
+        raise
     return doc
 
 
