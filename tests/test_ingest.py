@@ -1,5 +1,6 @@
 """Ingesting review files into the store, on SQLite and PostgreSQL."""
 
+import re
 import shutil
 
 import pytest
@@ -116,3 +117,43 @@ def test_not_migrated_database_is_a_clear_error(db_url, tmp_path):
 
     with pytest.raises(NotReadyError, match="claimlab db upgrade"):
         list_claims(Settings(home=tmp_path, database_url=db_url))
+
+
+def test_nul_byte_in_a_claim_is_refused_with_its_line(settings, tmp_path):
+    good = (EXAMPLE_REPORTS / "weam_alignment_review.txt").read_text()
+    lines = good.splitlines(keepends=True)
+    at = next(i for i, x in enumerate(lines) if "\t✓\t" in x or "\t×\t" in x)
+    lines[at] = lines[at].replace(" ", " \x00", 1)
+    path = tmp_path / "nul.txt"
+    path.write_text("".join(lines))
+    (result,) = ingest_reports(settings, [path])
+    assert result.status == "failed"
+    assert result.error == f"{path}:{at + 1}: contains a NUL byte (\\x00); a review is plain text"
+    assert set(_counts(settings).values()) == {0}
+
+
+def test_cli_warns_when_the_table_disagrees_with_the_stated_count(settings, tmp_path):
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    good = (EXAMPLE_REPORTS / "weam_alignment_review.txt").read_text()
+    lines = good.splitlines(keepends=True)
+    rows = [i for i, x in enumerate(lines) if "\t✓\t" in x or "\t×\t" in x]
+    lines.insert(rows[2], "\n")  # a blank line inside the table: read across
+    path = tmp_path / "gap.txt"
+    path.write_text("".join(lines))
+    stated = int(re.search(r"(\d+) claims extracted", good)[1])
+    assert stated == len(rows)
+    out = CliRunner().invoke(app, ["ingest", "report", str(path), "--db", settings.database_url])
+    assert out.exit_code == 0, out.output
+    assert f": {len(rows)} mentions," in out.stdout and "warning" not in out.stderr
+
+    lines.insert(rows[2] + 1, "Prose after a blank line ends the table.\n")
+    path.write_text("".join(lines))
+    out = CliRunner().invoke(app, ["ingest", "report", str(path), "--db", settings.database_url])
+    assert out.exit_code == 0, out.output
+    assert out.stderr == (
+        f"warning: {path.resolve()}: the review says {stated} claims extracted, the table "
+        f"(lines {rows[0] + 1}-{rows[1] + 1}) has 2 rows\n"
+    )

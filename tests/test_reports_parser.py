@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from claimlab.claims.canon import is_truncated
-from claimlab.ingest.reports import ReportError, parse_report, read_report
+from claimlab.ingest.reports import Limits, ReportError, parse_report, read_report
 from conftest import EXAMPLE_REPORTS
 
 HEAD = "Title Of A Review\n\nSomeone\n\nJuly 2, 2026\n\nClaim\tVerified\tConfidence\n"
@@ -104,3 +104,60 @@ def test_bad_encoding_names_line():
 def test_missing_file(tmp_path):
     with pytest.raises(ReportError, match="cannot read file"):
         read_report(tmp_path / "absent.txt")
+
+
+COUNTED = "Title Of A Review\n\n{n} claims extracted; 1 verified.\n\nClaim\tVerified\tConfidence\n"
+ROWS = [f"Claim number {i} holds.\t✓\t0.{i}" for i in range(1, 10)]
+
+
+def test_blank_line_inside_the_table_is_read_across():
+    body = "\n".join(ROWS[:4]) + "\n\n" + "\n".join(ROWS[4:]) + "\n\nReferences\n- x\n"
+    report = _parse(body, COUNTED.format(n=9))
+    assert [c.text for c in report.claims] == [r.split("\t")[0] for r in ROWS]
+    assert [c.line for c in report.claims] == [6, 7, 8, 9, 11, 12, 13, 14, 15]
+    assert [c.row for c in report.claims] == list(range(1, 10))
+    assert report.warnings == []
+
+
+def test_stated_claim_count_that_differs_is_a_warning():
+    body = "\n".join(ROWS[:4]) + "\n\nSome prose that ends the table.\n" + "\n".join(ROWS[4:])
+    report = _parse(body, COUNTED.format(n=9))
+    assert len(report.claims) == 4
+    assert report.warnings == [
+        "r.txt: the review says 9 claims extracted, the table (lines 6-9) has 4 rows"
+    ]
+
+
+def test_nul_byte_is_refused_with_its_line():
+    with pytest.raises(ReportError) as info:
+        _parse("Fine.\t✓\t0.1\nA cl\x00aim.\t✓\t0.2\n")
+    assert info.value.line == 9
+    assert str(info.value) == "r.txt:9: contains a NUL byte (\\x00); a review is plain text"
+
+
+@pytest.mark.parametrize(
+    ("limits", "body", "line", "message"),
+    [
+        (Limits(rows=3), "\n".join(ROWS[:4]), 11, "more than 3 rows (the limit)"),
+        (Limits(claim_chars=20), "A claim far longer than twenty.\t✓\t0.5", 8, "claim is 31"),
+        (Limits(line_chars=100), "x" * 101 + "\t✓\t0.5", 8, "line is 107 characters"),
+        (Limits(file_bytes=50), "A.\t✓\t0.5", None, "over the 50 byte limit"),
+    ],
+    ids=["rows", "claim", "line", "file"],
+)
+def test_limits_name_the_field_and_line(limits, body, line, message):
+    with pytest.raises(ReportError) as info:
+        parse_report((HEAD + body).encode(), source="r.txt", limits=limits)
+    assert info.value.line == line and message in str(info.value)
+
+
+def test_huge_first_line_is_not_a_title(tmp_path):
+    with pytest.raises(ReportError) as info:
+        _parse("A claim.\t✓\t0.5\n", head="T" * 5_000 + "\n\n" + HEAD)
+    assert info.value.line == 1
+    assert "title (the first line) is 5000 characters, over the 500 limit" in str(info.value)
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:
+        f.truncate(50_000_000)  # sparse: refused from its size, never read
+    with pytest.raises(ReportError, match=r"huge.txt: file is 50000000 bytes, over the 5000000"):
+        read_report(huge)

@@ -133,6 +133,8 @@ class IngestResult:
     mentions: int = 0
     new_claims: int = 0
     error: str | None = None
+    warnings: tuple[str, ...] = ()
+    """Things the file says that do not add up (e.g. its stated claim count)."""
 
 
 @dataclass(frozen=True)
@@ -295,3 +297,5 @@ class ParsedReport:
     quality_score: float | None = None
     claims: list[ClaimRow] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Inconsistencies found while parsing, each naming the file."""

@@ -53,7 +53,10 @@ def ingest_report(
             console.print(
                 f"{r.status:9} {r.source}: {r.mentions} mentions, {r.new_claims} new claims",
                 highlight=False,
+                markup=False,
             )
+        for warning in r.warnings:
+            err.print(f"warning: {warning}", highlight=False, markup=False)
     failed = sum(r.status == "failed" for r in results)
     if fetch_papers:
         from claimlab.services.papers import ingest_arxiv, referenced_ids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +30,25 @@ _ARXIV_REF = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The largest review claimlab reads; anything larger is refused with the field named."""
+
+    file_bytes: int = 5_000_000
+    """Size of the whole file (a real review is a few kB; 10,000 rows are about 1.5 MB)."""
+    rows: int = 10_000
+    """Rows of the claims table."""
+    claim_chars: int = 2_000
+    """Characters of one claim (review tables cut claims at about 120)."""
+    title_chars: int = 500
+    """Characters of the title, the first non-blank line."""
+    line_chars: int = 20_000
+    """Characters of any other line (an abstract paragraph is one line)."""
+
+
+LIMITS = Limits()
+
+
 class ReportError(ValueError):
     """A review file that cannot be ingested; names the file and, where known, the line."""
 
@@ -38,41 +58,86 @@ class ReportError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-def read_report(path: Path) -> ParsedReport:
-    """Read and parse the review file at `path`."""
+def read_report(path: Path, limits: Limits = LIMITS) -> ParsedReport:
+    """Read and parse the review file at `path` (a file over the size limit is not read)."""
     try:
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            raise _too_large(str(path), size, limits)
         data = path.read_bytes()
     except OSError as exc:
         raise ReportError(str(path), f"cannot read file: {exc.strerror}") from exc
-    parsed = parse_report(data, source=str(path))
+    parsed = parse_report(data, source=str(path), limits=limits)
     parsed.source = str(path.resolve())
     return parsed
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 text of `data`, or a ReportError naming the line of the first bad byte."""
+    """UTF-8 text of `data`, or a ReportError naming the line of the first bad byte.
+
+    A NUL byte is refused too: it is never text, and PostgreSQL cannot store it.
+    """
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ReportError(source, f"not valid UTF-8 (byte {exc.start})", line) from exc
+    if (at := text.find("\x00")) >= 0:
+        raise ReportError(
+            source, "contains a NUL byte (\\x00); a review is plain text", _line_of(text, at)
+        )
+    return text
 
 
-def parse_report(data: bytes, source: str) -> ParsedReport:
+def parse_report(data: bytes, source: str, limits: Limits = LIMITS) -> ParsedReport:
     """Parse a review file's bytes; `source` names it in errors."""
+    if len(data) > limits.file_bytes:
+        raise _too_large(source, len(data), limits)
     text = decode(data, source)
     lines = text.splitlines()
+    _check_lines(lines, source, limits)
     header_at = _find_table_header(lines)
     if header_at is None:
         raise ReportError(source, "not a review: no 'Claim / Verified / Confidence' table found")
-    title = next((_strip_heading(ln) for ln in lines if ln.strip()), "")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+    title = _strip_heading(lines[first]) if lines else ""
+    if len(title) > limits.title_chars:
+        raise ReportError(
+            source,
+            f"title (the first line) is {len(title)} characters, over the {limits.title_chars} "
+            "limit",
+            first + 1,
+        )
     report = ParsedReport(source=source, sha256=hashlib.sha256(data).hexdigest(), title=title)
     _read_front_matter(report, lines[:header_at])
-    report.claims = _read_claims(lines, header_at, source)
+    report.claims, last = _read_claims(lines, header_at, source, limits)
     if not report.claims:
         raise ReportError(source, "the claims table has no rows", header_at + 1)
+    stated = report.claims_extracted
+    if stated is not None and stated != len(report.claims):
+        report.warnings.append(
+            f"{source}: the review says {stated} claims extracted, the table (lines "
+            f"{header_at + 2}-{last}) has {len(report.claims)} rows"
+        )
     report.references = _read_references(lines[header_at:])
     return report
+
+
+def _too_large(source: str, size: int, limits: Limits) -> ReportError:
+    return ReportError(source, f"file is {size} bytes, over the {limits.file_bytes} byte limit")
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _check_lines(lines: list[str], source: str, limits: Limits) -> None:
+    """Refuse a line longer than any review line should be."""
+    for i, line in enumerate(lines):
+        if len(line) > limits.line_chars:
+            raise ReportError(
+                source, f"line is {len(line)} characters, over the {limits.line_chars} limit", i + 1
+            )
 
 
 def _strip_heading(line: str) -> str:
@@ -107,21 +172,35 @@ def _read_front_matter(report: ParsedReport, lines: list[str]) -> None:
         report.quality_score = float(m[1])
 
 
-def _read_claims(lines: list[str], header_at: int, source: str) -> list[ClaimRow]:
+def _read_claims(
+    lines: list[str], header_at: int, source: str, limits: Limits
+) -> tuple[list[ClaimRow], int]:
+    """The table's rows and the line number of the last one.
+
+    Blank lines inside the table are read across: the table ends at a line without a
+    tab after a blank line (References, a heading, prose), or at a heading.
+    """
     rows: list[ClaimRow] = []
+    last = header_at + 1
+    after_blank = False
     for i in range(header_at + 1, len(lines)):
         raw = lines[i]
         if not raw.strip():
-            if rows:
-                break
+            after_blank = True
             continue
-        if "\t" not in raw and _HEADING.match(_strip_heading(raw)):
+        if "\t" not in raw and ((rows and after_blank) or _HEADING.match(_strip_heading(raw))):
             break
-        rows.append(_parse_row(raw, len(rows) + 1, i + 1, source))
-    return rows
+        after_blank = False
+        if len(rows) == limits.rows:
+            raise ReportError(
+                source, f"the claims table has more than {limits.rows} rows (the limit)", i + 1
+            )
+        rows.append(_parse_row(raw, len(rows) + 1, i + 1, source, limits))
+        last = i + 1
+    return rows, last
 
 
-def _parse_row(raw: str, row: int, line: int, source: str) -> ClaimRow:
+def _parse_row(raw: str, row: int, line: int, source: str, limits: Limits = LIMITS) -> ClaimRow:
     cells = [c.strip() for c in raw.split("\t")]
     if len(cells) != 3:
         raise ReportError(
@@ -133,6 +212,10 @@ def _parse_row(raw: str, row: int, line: int, source: str) -> ClaimRow:
     text, mark, conf = cells
     if not text:
         raise ReportError(source, "claims table row has an empty claim", line)
+    if len(text) > limits.claim_chars:
+        raise ReportError(
+            source, f"claim is {len(text)} characters, over the {limits.claim_chars} limit", line
+        )
     if mark not in MARKS:
         raise ReportError(source, f"verified mark {mark!r} is not ✓ or ×", line)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from claimlab.claims.canon import ClaimIndex, canonical_text
@@ -55,9 +56,10 @@ def ingest_report_bytes(settings: Settings, data: bytes, name: str) -> IngestRes
 def _save(settings: Settings, parsed: ParsedReport) -> IngestResult:
     try:
         with session(settings, write=True) as s:
-            return save_report(s, parsed, ClaimIndex, canonical_text)
+            result = save_report(s, parsed, ClaimIndex, canonical_text)
     except DatabaseError as exc:
         return IngestResult(parsed.source, "failed", error=f"{parsed.source}: database: {exc}")
+    return replace(result, warnings=tuple(parsed.warnings))
 
 
 def list_reports(settings: Settings) -> list[ReportView]:
