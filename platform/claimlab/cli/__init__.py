@@ -1,6 +1,13 @@
 """The `claimlab` command; each module adds the commands of one area."""
 
-from claimlab.cli import claims, papers, runs, studies  # noqa: F401  (registers the commands)
+from claimlab.cli import (  # noqa: F401  (registers the commands)
+    claims,
+    papers,
+    results,
+    runs,
+    serve,
+    studies,
+)
 from claimlab.cli.common import app
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from claimlab.config import Settings
+from claimlab.runs import heartbeats
 from claimlab.runs.events import EventTail
 from claimlab.runs.executors import start
 from claimlab.store import queue
@@ -92,10 +93,34 @@ class Worker:
         ]
         for t in threads:
             t.start()
-        for t in threads:
-            while t.is_alive():
-                t.join(0.2)
+        next_beat = 0.0
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.2)
+                    if time.monotonic() >= next_beat:
+                        next_beat = time.monotonic() + self.options.heartbeat_s
+                        self._beat()
+        finally:
+            heartbeats.remove(self.settings.home, self.options.owner)
         return self.stats
+
+    def _beat(self) -> None:
+        """Say in CLAIMLAB_HOME/workers/ that this worker is alive and what it runs."""
+        running = [s.job_id for s in self.slots if s.job_id is not None]
+        beat = heartbeats.Heartbeat(
+            owner=self.options.owner,
+            pid=os.getpid(),
+            slots=self.options.slots,
+            running=len(running),
+            updated_at=time.time(),
+            jobs=running,
+            executor=self.options.executor,
+        )
+        try:
+            heartbeats.write(self.settings.home, beat)
+        except OSError as exc:  # a full disk must not stop the jobs
+            log.warning("heartbeat file not written: %s", exc)
 
     def _slot_loop(self, index: int) -> None:
         owner = f"{self.options.owner}/{index}/{uuid.uuid4().hex[:6]}"
