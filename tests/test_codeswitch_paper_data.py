@@ -435,3 +435,127 @@ def test_paper_translate_test_induces_x_en_lexicons_over_test_texts(tmp_path, mo
     (lexicon,) = (tmp_path / "cache").rglob("de-en.txt")
     # The German collection's words map to their English neighbours; EN->X would need both.
     assert lexicon.read_text().splitlines() == ["abschnitt passage", "german query"]
+
+
+ALL_SYSTEMS = ("zero-shot", "fine-tuning", "translate-test", "bl-cs", "ml-cs", "wiki-cs")
+
+
+def test_paper_plans_every_setting_seen_and_unseen_for_every_system() -> None:
+    from reproductions import contract
+    from reproductions.codeswitch.capabilities import CAPABILITIES
+    from reproductions.codeswitch.config import PAPER_SETTINGS, UNSEEN_SETTINGS
+
+    every = PAPER_SETTINGS + UNSEEN_SETTINGS
+    listed = {f"{kind}/{pair}" for kind, entry in CAPABILITIES["settings"].items()
+              for pair in entry["details"]["pairs"]["paper"]}  # fmt: skip
+    assert listed == set(every) and len(every) == 34
+    unseen = set(UNSEEN_SETTINGS)
+    no_muse = {s for s in unseen if "zh" in s or "xall" in s}  # MUSE has no zh vectors
+    expected_not_run = {"fine-tuning": unseen, "bl-cs": unseen, "translate-test": no_muse}
+    for system in ALL_SYSTEMS:
+        plan = contract.plan({"recipe": "codeswitch", "profile": "paper", "system": system,
+                              "settings": every})  # fmt: skip
+        evaluated = {s["params"]["setting"] for s in plan["stages"]
+                     if s["label"].startswith(f"rerank/{system}/")}  # fmt: skip
+        assert set(plan["not_run"]) == expected_not_run.get(system, set()), system
+        assert evaluated == set(every) - set(plan["not_run"]), system
+        files = next(s for s in plan["stages"] if s["label"] == "data/mmarco")["params"]["files"]
+        assert {"collection:zh", "collection:ja", "queries_dev:vi"} <= set(files)
+    seen_only = contract.plan({"recipe": "codeswitch", "profile": "paper", "system": "ml-cs"})
+    files = next(s for s in seen_only["stages"] if s["label"] == "data/mmarco")["params"]["files"]
+    assert "collection:zh" not in files  # unseen languages are fetched only when a setting asks
+
+
+def test_wiki_cs_is_a_system_of_its_own_and_plans_from_the_command_line(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from reproductions import contract
+    from reproductions.common.recipe import ConfigError
+
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps({"recipe": "codeswitch", "profile": "paper", "system": "Wiki-CS",
+                                "settings": ["clir/en-de", "mlir/xall-xall"]}))  # fmt: skip
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "reproductions", "plan", "--config", str(path)],
+        cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads(proc.stdout)
+    cfg = plan["config"]
+    assert (cfg["system"], cfg["switch_prob"], cfg["multiword"]) == ("wiki-cs", 1.0, True)
+    labels = {s["label"] for s in plan["stages"]}
+    assert "ranker/wiki-cs/xx-xx" in labels and "rerank/wiki-cs/mlir/xall-xall" in labels
+    assert not any(label.startswith("lexicon/") for label in labels)  # titles, not MUSE
+    assert "lexicon_dir" in plan["warnings"][0]
+    with pytest.raises(ConfigError, match="not available at profile smoke"):
+        contract.resolve({"recipe": "codeswitch", "profile": "smoke", "system": "wiki-cs"})
+    with pytest.raises(ConfigError, match="xall needs unseen_languages"):
+        contract.resolve({"recipe": "codeswitch", "profile": "smoke", "settings": ["mlir/en-xall"]})
+    with pytest.raises(ConfigError, match="language 'sw' not in languages"):
+        contract.resolve({"recipe": "codeswitch", "profile": "paper", "settings": ["clir/fr-sw"]})
+
+
+def test_wiki_cs_run_switches_title_phrases_into_a_drawn_language(tmp_path, monkeypatch) -> None:
+    from transformers import BertForSequenceClassification
+
+    from reproductions import contract
+    from reproductions.codeswitch.variants import pick
+    from reproductions.common.models import tiny_bert_config
+    from reproductions.common.tokenizer import save_tokenizer
+
+    root = _stand_ins(tmp_path / "src")
+    monkeypatch.setattr(downloads, "fetch", _fake_fetch(root, []))
+    _write(
+        tmp_path / "titles" / "en-de.txt",
+        ["english train query\tenglische frage", "passage\tabschnitt"],
+    )
+    tok = train_wordpiece(["english train query passage abschnitt englische frage"] * 40,
+                          TokenizerConfig(120))  # fmt: skip
+    model_dir = tmp_path / "model"
+    BertForSequenceClassification(
+        tiny_bert_config("smoke", len(tok), 64, num_labels=1)
+    ).save_pretrained(model_dir)
+    save_tokenizer(tok, model_dir)
+    run = {
+        "recipe": "codeswitch", "profile": "paper", "seed": 1, "system": "wiki-cs",
+        "languages": ["en", "de"], "unseen_languages": [], "settings": ["clir/en-de"],
+        "lexicon_dir": str(tmp_path / "titles"), "model_name_or_path": str(model_dir),
+        "max_length": 64, "train_max_length": 48, "train_steps": 2, "batch_size": 2,
+        "warmup_steps": 1, "max_train_pairs": 6, "eval_depth": 2, "checkpoint_every": 2,
+        "compare_to_zero_shot": False, "num_threads": 1, "cache_dir": str(tmp_path / "cache"),
+    }  # fmt: skip
+    assert contract.run(run, tmp_path / "run") == 0, (tmp_path / "run" / "error.txt").read_text()
+
+    from reproductions.codeswitch.config import resolve
+    from reproductions.codeswitch.data import load_ir_dir
+    from reproductions.codeswitch.streaming import variant_text_of
+    from reproductions.codeswitch.variants import Variant
+    from reproductions.common.lexicon import load_lexicon
+
+    cfg = resolve({k: v for k, v in run.items() if k != "recipe"})
+    (data_dir,) = {p.parent for p in (tmp_path / "cache").rglob("manifest.json")}
+    data = load_ir_dir(data_dir, 4)
+    lex = {"de": load_lexicon(tmp_path / "titles/en-de.txt", "en", "de", multiword=True)}
+    text_of = variant_text_of(cfg, Variant("wiki-cs", "xx", "xx"), data, lex)
+    for i in range(6):
+        qid, did, _ = (str(int(x)) for x in data.pairs[i])
+        query, _, _ = text_of(i)
+        ql = pick(f"{cfg.data_seed}:xx:{qid}/{did}", ["en", "de"])
+        expected = f"englische frage {qid}" if ql == "de" else f"english train query {qid}"
+        assert query == expected
+
+
+def test_seen_languages_leave_the_default_unseen_list() -> None:
+    from reproductions import contract
+    from reproductions.common.recipe import ConfigError
+
+    raw = {"recipe": "codeswitch", "profile": "paper", "languages": ["en", "de", "fr"],
+           "settings": ["clir/en-fr", "moir/es"]}  # fmt: skip
+    _, cfg = contract.resolve(raw)
+    assert cfg["unseen_languages"] == ["zh", "hi", "id", "ja", "pt", "es", "vi"]
+    with pytest.raises(ConfigError, match=r"\['fr'\] are both seen and unseen"):
+        contract.resolve({**raw, "unseen_languages": ["fr", "es"]})

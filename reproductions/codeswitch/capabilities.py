@@ -11,10 +11,14 @@ MINI_PAIRS = {
     "mlir": ["en-xx", "xx-en", "xx-xx"],
 }
 PAPER_PAIRS = {
-    "moir": ["de", "it", "nl", "ru", "ar"],
-    "clir": ["en-de", "en-it", "en-ar", "en-ru", "de-it", "de-nl", "de-ru", "ar-it", "ar-ru"],
-    "mlir": ["en-xx", "xx-en", "xx-xx"],
+    "moir": ["de", "it", "nl", "ru", "ar", "fr", "id", "es", "pt", "zh"],
+    "clir": [
+        *("en-de", "en-it", "en-ar", "en-ru", "de-it", "de-nl", "de-ru", "ar-it", "ar-ru"),
+        *("fr-en", "id-nl", "es-fr", "en-pt", "de-vi", "it-zh", "fr-pt", "id-vi", "pt-zh"),
+    ],
+    "mlir": ["en-xx", "xx-en", "xx-xx", "en-xall", "xall-en", "xall-xall"],
 }
+"""Seen pairs, then the authors' unseen ones (fr, id, es, pt, vi, zh; `xall`: 14 languages)."""
 
 _TABLE = Capabilities(
     recipe="codeswitch",
@@ -93,6 +97,20 @@ _TABLE = Capabilities(
             "one model trained on English data code-switched towards a random seen language per "
             "word",
         ),
+        Entry(
+            "wiki-cs",
+            [
+                "Wiki-CS",
+                "WIKI-CS",
+                "Wikipedia code-switching",
+                "entity code-switching",
+                "code-switching with Wikipedia titles",
+            ],
+            "one model trained on English data whose Wikipedia-title phrases are all replaced "
+            "(p = 1) by their titles in a query/document language drawn per pair (needs "
+            "lexicon_dir with en-X title lexicons)",
+            profiles=["paper"],
+        ),
     ],
     tasks=[
         Entry(
@@ -147,7 +165,7 @@ _TABLE = Capabilities(
             "mlir",
             ["MLIR", "multilingual retrieval", "multilingual IR", "multilingual"],
             "documents (en-xx), queries (xx-en) or both (xx-xx) in a language drawn per item "
-            "with a fixed seed",
+            "with a fixed seed among the seen languages (xall: among all 14 at paper)",
             details={
                 "pairs": {
                     "smoke": MINI_PAIRS["mlir"],

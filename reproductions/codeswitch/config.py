@@ -11,6 +11,17 @@ from reproductions.common.config import RecipeConfig, option, resolve_profile
 from reproductions.common.recipe import ConfigError
 
 PAPER_LANGUAGES = ["en", "de", "it", "nl", "ru", "ar"]
+PAPER_UNSEEN = ["fr", "zh", "hi", "id", "ja", "pt", "es", "vi"]
+"""mMARCO's other eight languages: evaluated only (the authors' language_pairs.py, download.sh)."""
+UNSEEN_SETTINGS = [
+    *(f"moir/{x}" for x in ("fr", "id", "es", "pt", "zh")),
+    *(f"clir/{p}" for p in ("fr-en", "id-nl", "es-fr", "en-pt", "de-vi", "it-zh", "fr-pt")),
+    *("clir/id-vi", "clir/pt-zh", "mlir/en-xall", "mlir/xall-en", "mlir/xall-xall"),
+]
+"""The authors' unseen-language settings (`langpairs_unseen`, `mlingpairs_unseen`; `xall`: a
+language drawn per item among all 14). Not run by default: a run lists the ones it measures."""
+PAIR_MODEL_SYSTEMS = ("fine-tuning", "bl-cs")
+"""Systems with one model per seen language pair: they have none for unseen languages."""
 MINI_SETTINGS = ["moir/de", "moir/fr", "clir/en-de", "clir/en-fr", "clir/de-fr", "mlir/en-xx"]
 PAPER_SETTINGS = [
     *(f"moir/{x}" for x in ("de", "it", "nl", "ru", "ar")),
@@ -23,11 +34,18 @@ PAPER_SETTINGS = [
 class CodeSwitchConfig(RecipeConfig):
     """Everything one codeswitch run reads (one system, one seed, several settings)."""
 
-    system: str = option("zero-shot", "zero-shot | fine-tuning | translate-test | bl-cs | ml-cs")
+    system: str = option(
+        "zero-shot", "zero-shot | fine-tuning | translate-test | bl-cs | ml-cs | wiki-cs (paper)"
+    )
     settings: list[str] = option(
         list(MINI_SETTINGS), "moir/X, clir/X-Y, mlir/en-xx|xx-en|xx-xx to evaluate"
     )
     languages: list[str] = option(["en", "de", "fr"], "seen languages; en is the training language")
+    unseen_languages: list[str] | None = option(
+        None,
+        "languages evaluated only (paper: mMARCO's other 8); settings may name them, and "
+        "mlir/...xall... draws among seen and unseen languages",
+    )
     switch_prob: float = option(0.5, "code-switching probability p (paper: 0.25/0.5/0.75/1.0)")
     translation_choice: str = option("first", "first | random translation of a multi-sense entry")
     multiword: bool = option(
@@ -148,6 +166,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "decay_steps": PAPER_MAX_TRAIN_PAIRS // 64,
         "adam_eps": 1e-6,
         "train_max_length": 508,
+        "unseen_languages": list(PAPER_UNSEEN),
     },
 }
 """Defaults per profile on top of the dataclass defaults (which are the smoke profile)."""
@@ -160,8 +179,16 @@ def resolve(raw: dict[str, Any]) -> CodeSwitchConfig:
     cfg.system = canonical_system(cfg.system)
     if cfg.languages[0] != "en":
         raise ConfigError("languages must start with en, the training language")
+    if cfg.system == "wiki-cs":  # the authors' Wiki-CS: every title phrase, p = 1.0
+        cfg.switch_prob = float(raw.get("switch_prob", 1.0))
+        cfg.multiword = bool(raw.get("multiword", True))
+    if cfg.unseen_languages and "unseen_languages" not in raw:  # profile default: minus seen
+        cfg.unseen_languages = [x for x in cfg.unseen_languages if x not in cfg.languages]
+    overlap = set(cfg.languages) & set(cfg.unseen_languages or [])
+    if overlap:
+        raise ConfigError(f"languages {sorted(overlap)} are both seen and unseen")
     for setting in cfg.settings:
-        parse_setting(setting, cfg.languages)
+        parse_setting(setting, cfg.languages, cfg.unseen_languages)
     if cfg.first_stage not in ("en", "document"):
         raise ConfigError("first_stage must be en or document")
     for name, known in (("mmarco_first_stage", FIRST_STAGES), ("mmarco_training", TRAININGS)):
@@ -178,7 +205,13 @@ def resolve(raw: dict[str, Any]) -> CodeSwitchConfig:
     return cfg
 
 
-def parse_setting(setting: str, languages: list[str]) -> tuple[str, str, str]:
+MIXED = ("xx", "xall")
+"""Mixed-language sides: `xx` draws among the seen languages, `xall` among seen and unseen."""
+
+
+def parse_setting(
+    setting: str, languages: list[str], unseen: list[str] | None = None
+) -> tuple[str, str, str]:
     """`clir/en-de` -> ("clir", "en", "de"); `moir/de` -> ("moir", "de", "de"); validated."""
     kind, _, pair = setting.partition("/")
     if kind == "moir":
@@ -187,16 +220,32 @@ def parse_setting(setting: str, languages: list[str]) -> tuple[str, str, str]:
         q, _, d = pair.partition("-")
     else:
         raise ConfigError(f"setting {setting!r}: kind must be moir, clir or mlir")
-    if kind == "mlir" and "xx" not in (q, d):
-        raise ConfigError(f"setting {setting!r}: mlir needs xx on one side (e.g. mlir/en-xx)")
-    if kind != "mlir" and "xx" in (q, d):
-        raise ConfigError(f"setting {setting!r}: xx (mixed languages) is for mlir only")
+    mixed = {q, d} & set(MIXED)
+    if kind == "mlir" and not mixed:
+        raise ConfigError(f"setting {setting!r}: mlir needs xx or xall on one side (mlir/en-xx)")
+    if kind != "mlir" and mixed:
+        raise ConfigError(f"setting {setting!r}: xx/xall (mixed languages) are for mlir only")
+    if "xall" in mixed and not unseen:
+        raise ConfigError(f"setting {setting!r}: xall needs unseen_languages")
+    known = [*languages, *(unseen or [])]
     for lang in (q, d):
-        if lang != "xx" and lang not in languages:
-            raise ConfigError(
-                f"setting {setting!r}: language {lang!r} not in languages {languages}"
-            )
+        if lang not in MIXED and lang not in known:
+            raise ConfigError(f"setting {setting!r}: language {lang!r} not in languages {known}")
     return kind, q, d
+
+
+def involves_unseen(cfg: CodeSwitchConfig, q: str, d: str) -> bool:
+    """Whether a side is an unseen language or mixes them in (`xall`)."""
+    return bool({q, d} & {"xall", *(cfg.unseen_languages or [])})
+
+
+def eval_languages(cfg: CodeSwitchConfig) -> list[str]:
+    """Seen languages, then the unseen ones the run's settings involve (data to fetch)."""
+    used: set[str] = set()
+    for setting in cfg.settings:
+        _, q, d = parse_setting(setting, cfg.languages, cfg.unseen_languages)
+        used |= set(cfg.unseen_languages or []) if "xall" in (q, d) else {q, d}
+    return [*cfg.languages, *(x for x in cfg.unseen_languages or [] if x in used)]
 
 
 def to_dict(cfg: CodeSwitchConfig) -> dict[str, Any]:

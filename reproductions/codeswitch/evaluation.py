@@ -7,8 +7,8 @@ from typing import Any
 
 from reproductions.codeswitch.config import CodeSwitchConfig
 from reproductions.codeswitch.data import IRData
-from reproductions.codeswitch.stages import pick
 from reproductions.codeswitch.streaming import rerank_chunked
+from reproductions.codeswitch.variants import mixed_options, pick
 from reproductions.common.files import write_json_atomic
 from reproductions.common.lexicon import Lexicon
 from reproductions.common.metrics import mean, paired_ttest
@@ -66,11 +66,12 @@ def rerank(
     }
 
     def lang_of(item: str, side: str, is_doc: bool) -> str:
-        if side != "xx":
+        if side not in ("xx", "xall"):
             return side
-        if is_doc and item in data.mlir_languages:
+        if side == "xx" and is_doc and item in data.mlir_languages:
             return data.mlir_languages[item]
-        return pick(f"{cfg.data_seed}:mlir:{'d' if is_doc else 'q'}:{item}", list(cfg.languages))
+        key = f"{cfg.data_seed}:mlir:{'d' if is_doc else 'q'}:{item}"
+        return pick(key, list(mixed_options(cfg, side)))
 
     def text(item: str, side: str, is_doc: bool) -> str:
         lang = lang_of(item, side, is_doc)

@@ -7,10 +7,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from reproductions.codeswitch.config import CodeSwitchConfig
+from reproductions.codeswitch.config import CodeSwitchConfig, eval_languages
 from reproductions.codeswitch.data import IRData, load_ir_dir
 from reproductions.codeswitch.stages import StageGraph
 from reproductions.codeswitch.tsvstore import TsvStore
+from reproductions.codeswitch.variants import mixed_options
 from reproductions.common.cache import StageSpec
 from reproductions.common.lexicon import Lexicon, MissingLexiconError, load_lexicon
 from reproductions.common.recipe import ConfigError, RunContext
@@ -33,6 +34,8 @@ def load_lexicons(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) -> 
     """Every en-X lexicon the run needs; a missing one is an error before training starts."""
     specs = graph.lexicon_specs()
     lexicons = {}
+    if cfg.system == "wiki-cs" and not cfg.lexicon_dir and cfg.data_source == "mmarco":
+        raise MissingLexiconError(graph.warnings[0])  # before any download
     for lang in graph.lexicon_langs:
         if lang in specs:
             folder = induce_lexicon_stage(cfg, specs[lang], lang, ctx)
@@ -120,6 +123,11 @@ def load_translate_lexicons(
     return out
 
 
+def mixed(cfg: CodeSwitchConfig, side: str) -> list[str]:
+    """Languages a mixed side (`xx`, `xall`) draws from; none for a single-language side."""
+    return mixed_options(cfg, side) if side in ("xx", "xall") else []
+
+
 def materialise_data(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) -> Path:
     spec = graph.data_spec()
     if spec is None:
@@ -146,7 +154,7 @@ def materialise_data(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) 
                 if v is not None
             }
             build_mmarco_dir(
-                out, cfg.languages, cfg.mmarco_revision, cfg.negatives, cfg.eval_depth,
+                out, eval_languages(cfg), cfg.mmarco_revision, cfg.negatives, cfg.eval_depth,
                 cfg.max_train_queries, cfg.max_eval_queries, **choices,  # type: ignore[arg-type]
             )  # fmt: skip
         return {}
@@ -157,9 +165,11 @@ def materialise_data(cfg: CodeSwitchConfig, graph: StageGraph, ctx: RunContext) 
 
 def cannot_run(cfg: CodeSwitchConfig, graph: StageGraph, data: IRData) -> dict[str, str]:
     """Settings this run cannot measure with this data, with the reason."""
-    reasons = {}
+    reasons = dict(graph.not_run)
     for setting, _, q, d in graph.settings:
-        langs = {q, d} - {"xx"} | (set(cfg.languages) if "xx" in (q, d) else set())
+        if setting in reasons:
+            continue
+        langs = ({q, d} - {"xx", "xall"}) | {x for side in (q, d) for x in mixed(cfg, side)}
         lacking = sorted(
             lang for lang in langs if lang not in data.test_queries or lang not in data.test_docs
         )

@@ -24,8 +24,9 @@ from reproductions.codeswitch.inputs import (
     setting_pair,
 )
 from reproductions.codeswitch.references import reference_metrics
-from reproductions.codeswitch.stages import StageGraph, variant_for
+from reproductions.codeswitch.stages import StageGraph
 from reproductions.codeswitch.training import ensure_ranker
+from reproductions.codeswitch.variants import variant_for
 from reproductions.common.cache import StageCache
 from reproductions.common.files import read_json, write_json_atomic
 from reproductions.common.recipe import RecipeResult, RunContext
@@ -63,6 +64,7 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
         "variants": [v.label for v in graph.variants],
         "lexicons_needed": [f"en-{lang}" for lang in graph.lexicon_langs],
         "warnings": graph.warnings,
+        "not_run": graph.not_run,
     }
 
 

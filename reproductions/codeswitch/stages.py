@@ -6,14 +6,28 @@ print the whole graph (and which parts are already cached) without reading data 
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reproductions.codeswitch.config import CodeSwitchConfig, parse_setting
+from reproductions.codeswitch.config import (
+    PAIR_MODEL_SYSTEMS,
+    CodeSwitchConfig,
+    eval_languages,
+    involves_unseen,
+    parse_setting,
+)
 from reproductions.codeswitch.mmarco import file_urls
+from reproductions.codeswitch.translate_test import MUSE_MULTI_LANGUAGES
+from reproductions.codeswitch.variants import (
+    ZERO_SHOT,
+    Variant,
+    induces_lexicons,
+    lexicon_languages,
+    side_languages,
+    translate_languages,
+    variant_for,
+)
 from reproductions.common.cache import StageSpec
 from reproductions.common.hashing import sha256_file, sha256_json
 from reproductions.common.wordpiece import TokenizerConfig
@@ -23,72 +37,6 @@ if TYPE_CHECKING:
 
 SYNTHETIC_SEED = 0
 """The smoke data set is fixed; run seeds vary training only."""
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One trained re-ranker: a training-data recipe and its query/document languages."""
-
-    system: str
-    """zero-shot | fine-tuning | bl-cs | ml-cs."""
-    qlang: str
-    dlang: str
-    """Languages the query and document sides are switched or translated towards (xx: mixed)."""
-
-    @property
-    def label(self) -> str:
-        """E.g. `bl-cs/en-de`."""
-        return f"{self.system}/{self.qlang}-{self.dlang}"
-
-
-ZERO_SHOT = Variant("zero-shot", "en", "en")
-
-
-def variant_for(system: str, qlang: str, dlang: str) -> Variant:
-    """The re-ranker a system uses for a (query, document) language pair."""
-    if system in ("zero-shot", "translate-test"):
-        return ZERO_SHOT
-    if system == "ml-cs":
-        return Variant("ml-cs", "xx", "xx")
-    if (qlang, dlang) == ("en", "en"):
-        return ZERO_SHOT
-    return Variant(system, qlang, dlang)
-
-
-def side_languages(cfg: CodeSwitchConfig, *sides: str) -> list[str]:
-    """Non-English languages the given sides involve (`xx` stands for every seen language)."""
-    others = [lang for lang in cfg.languages if lang != "en"]
-    needed: set[str] = set()
-    for side in sides:
-        needed |= set(others) if side == "xx" else ({side} - {"en"})
-    return sorted(needed)
-
-
-def induces_lexicons(cfg: CodeSwitchConfig) -> bool:
-    """Paper data without lexicon_dir: lexicons are induced from MUSE embeddings."""
-    return cfg.data_source == "mmarco" and not cfg.lexicon_dir
-
-
-def translate_languages(cfg: CodeSwitchConfig) -> list[str]:
-    """Non-English languages a translate-test run translates from."""
-    if cfg.system != "translate-test":
-        return []
-    needed: set[str] = set()
-    for setting in cfg.settings:
-        needed |= set(side_languages(cfg, *parse_setting(setting, cfg.languages)[1:]))
-    return sorted(needed)
-
-
-def lexicon_languages(cfg: CodeSwitchConfig, variants: list[Variant]) -> list[str]:
-    """Non-English languages whose `en-X` lexicon this run needs (translate-test with induced
-    lexicons reads X->EN ones instead, as the authors: `translate_specs`)."""
-    needed: set[str] = set()
-    for v in variants:
-        if v.system in ("bl-cs", "ml-cs"):
-            needed |= set(side_languages(cfg, v.qlang, v.dlang))
-    if not induces_lexicons(cfg):
-        needed |= set(translate_languages(cfg))
-    return sorted(needed)
 
 
 def _fingerprint_dir(path: Path) -> str | None:
@@ -106,13 +54,34 @@ class StageGraph:
 
     def __init__(self, cfg: CodeSwitchConfig) -> None:
         self.cfg = cfg
-        self.settings = [(s, *parse_setting(s, cfg.languages)) for s in cfg.settings]
-        variants = [variant_for(cfg.system, q, d) for _, _, q, d in self.settings]
+        self.settings = [
+            (s, *parse_setting(s, cfg.languages, cfg.unseen_languages)) for s in cfg.settings
+        ]
+        self.not_run = {
+            s: f"{cfg.system} trains one model per seen language pair; there is none for "
+            "unseen languages (the authors evaluate them with the one-model systems)"
+            for s, _, q, d in self.settings
+            if cfg.system in PAIR_MODEL_SYSTEMS and involves_unseen(cfg, q, d)
+        }
+        if cfg.system == "translate-test" and induces_lexicons(cfg):
+            for s, _, q, d in self.settings:
+                lacking = sorted(set(side_languages(cfg, q, d)) - MUSE_MULTI_LANGUAGES)
+                if lacking:
+                    self.not_run[s] = f"no aligned MUSE vectors for {lacking} to translate with"
+        variants = [
+            variant_for(cfg.system, q, d) for s, _, q, d in self.settings if s not in self.not_run
+        ]
         if cfg.compare_to_zero_shot or cfg.system == "translate-test":
             variants.append(ZERO_SHOT)
         self.variants = list(dict.fromkeys(variants))
         self.lexicon_langs = lexicon_languages(cfg, self.variants)
         self.warnings: list[str] = []
+        if cfg.system == "wiki-cs" and not cfg.lexicon_dir:
+            self.warnings.append(
+                "wiki-cs reads en-X Wikipedia-title lexicons (tab-separated phrase pairs) from "
+                "lexicon_dir, e.g. built from WikiTitles 2014 as the authors "
+                "(codeswitch_wiki_1.ipynb); the run stops before training without them"
+            )
 
     # data -----------------------------------------------------------------------------------
     def data_spec(self) -> StageSpec | None:
@@ -131,7 +100,7 @@ class StageGraph:
             }
             params = {
                 "source": "mmarco",
-                "files": file_urls(cfg.languages, cfg.mmarco_revision, **choices),
+                "files": file_urls(eval_languages(cfg), cfg.mmarco_revision, **choices),
                 "negatives": cfg.negatives,
                 "depth": cfg.eval_depth,
                 "max_train_queries": cfg.max_train_queries,
@@ -187,7 +156,10 @@ class StageGraph:
                 upstream={"data": data.key},
                 label=f"lexicon/{lang}-en",
             )
-            for lang in translate_languages(cfg)
+            for lang in sorted(
+                {x for s, _, q, d in self.settings if s not in self.not_run
+                 for x in side_languages(cfg, q, d)} & set(translate_languages(cfg))
+            )
         }  # fmt: skip
 
     def lexicon_upstream(self, langs: list[str]) -> dict[str, str]:
@@ -288,7 +260,7 @@ class StageGraph:
         }
         upstream: dict[str, str] = {}
         langs = side_languages(cfg, variant.qlang, variant.dlang)
-        if variant.system in ("bl-cs", "ml-cs"):
+        if variant.system in ("bl-cs", "ml-cs", "wiki-cs"):
             params.update(
                 switch_prob=cfg.switch_prob,
                 translation_choice=cfg.translation_choice,
@@ -341,6 +313,8 @@ class StageGraph:
             "languages": cfg.languages,
             "lexicons": self.lexicon_hash(langs) if system == "translate-test" else None,
         }
+        if cfg.unseen_languages is not None:
+            params["unseen_languages"] = cfg.unseen_languages
         upstream = {"ranker": self.ranker_spec(variant).key}
         translate = self.translate_specs() if system == "translate-test" else {}
         if translate:
@@ -358,7 +332,7 @@ class StageGraph:
 
     def evaluations(self) -> list[tuple[str, str]]:
         """(setting, system) pairs to evaluate: the run's system, plus zero-shot to compare."""
-        out = [(s, self.cfg.system) for s in self.cfg.settings]
+        out = [(s, self.cfg.system) for s in self.cfg.settings if s not in self.not_run]
         if self.cfg.compare_to_zero_shot and self.cfg.system != "zero-shot":
             out += [(s, "zero-shot") for s in self.cfg.settings]
         return out
@@ -380,9 +354,3 @@ class StageGraph:
             specs += [self.pairs_spec(v), self.ranker_spec(v)]
         specs += [self.eval_spec(s, system) for s, system in self.evaluations()]
         return list({s.key: s for s in specs}.values())
-
-
-def pick(key: str, options: list[str]) -> str:
-    """Deterministic choice among `options` from a string key (MLIR language draws)."""
-    digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-    return options[digest % len(options)]

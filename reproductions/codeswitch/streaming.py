@@ -95,7 +95,7 @@ def variant_text_of(
     texts (`xx`: a language drawn per pair), bl-cs/ml-cs switch the English texts; the switching
     draws come from the example's own RNG (`example_rng(data_seed, i)`), query side first.
     """
-    from reproductions.codeswitch.stages import pick
+    from reproductions.codeswitch.variants import pick
     from reproductions.common.switcher import CodeSwitcher
 
     pairs, seed = data.pairs, cfg.data_seed
@@ -119,6 +119,11 @@ def variant_text_of(
             return data.train_queries[ql][q], data.train_docs[dl][d], label
         query, doc = data.train_queries["en"][q], data.train_docs["en"][d]
         rng = example_rng(seed, index)
+        if variant.system == "wiki-cs":
+            from reproductions.codeswitch.training import wiki_switch
+
+            query, doc = wiki_switch(cfg, switcher, q, d, query, doc, rng)
+            return query, doc, label
         if (qt := target(variant.qlang)) is not None:
             query = switcher.switch(query, qt, rng)
         if (dt := target(variant.dlang)) is not None:

@@ -9,7 +9,8 @@ from typing import Any
 
 from reproductions.codeswitch.config import CodeSwitchConfig
 from reproductions.codeswitch.data import IRData
-from reproductions.codeswitch.stages import StageGraph, Variant, pick
+from reproductions.codeswitch.stages import StageGraph
+from reproductions.codeswitch.variants import Variant, pick
 from reproductions.common.files import read_jsonl, write_jsonl
 from reproductions.common.lexicon import Lexicon
 from reproductions.common.recipe import ConfigError, RunContext
@@ -17,6 +18,29 @@ from reproductions.common.recipe import ConfigError, RunContext
 
 def _side_language(key: str, side: str, cfg: CodeSwitchConfig, data_seed: int) -> str:
     return pick(f"{data_seed}:{side}:{key}", list(cfg.languages)) if side == "xx" else side
+
+
+def wiki_switcher(cfg: CodeSwitchConfig, lexicons: dict[str, Lexicon]) -> Any:
+    """Wiki-CS: the title lexicons of the seen languages, every matched phrase switched."""
+    from reproductions.common.switcher import CodeSwitcher
+
+    others = [lang for lang in cfg.languages if lang != "en"]
+    chosen = {k: lexicons[k] for k in others if k in lexicons}
+    return CodeSwitcher(chosen, cfg.switch_prob, cfg.translation_choice)
+
+
+def wiki_switch(
+    cfg: CodeSwitchConfig, switcher: Any, qid: str, did: str, query: str, doc: str, rng: Any
+) -> tuple[str, str]:
+    """The authors' multilingual Wiki-CS: a query and a document language drawn per pair among
+    the seen languages, English included (codeswitch_wiki_2.py), each side switched into it."""
+    ql = _side_language(f"{qid}/{did}", "xx", cfg, cfg.data_seed)
+    dl = _side_language(f"{did}/{qid}", "xx", cfg, cfg.data_seed)
+    if ql != "en":
+        query = switcher.switch(query, ql, rng)
+    if dl != "en":
+        doc = switcher.switch(doc, dl, rng)
+    return query, doc
 
 
 def build_pairs(
@@ -42,6 +66,15 @@ def build_pairs(
             doc = data.train_docs.get(dl, {}).get(did)
             if query is not None and doc is not None:
                 records.append({"q": query, "p": doc, "y": label})
+    elif variant.system == "wiki-cs":
+        switcher = wiki_switcher(cfg, lexicons)
+        rng = random.Random(cfg.data_seed)
+        for qid, did, label in pairs:
+            query, doc = en_q.get(qid), en_d.get(did)
+            if query is not None and doc is not None:
+                query, doc = wiki_switch(cfg, switcher, qid, did, query, doc, rng)
+                records.append({"q": query, "p": doc, "y": label})
+        stats = switcher.stats.as_dict()
     else:
         others = [lang for lang in cfg.languages if lang != "en"]
         switcher = CodeSwitcher(

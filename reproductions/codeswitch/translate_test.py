@@ -11,6 +11,12 @@ from pathlib import Path
 from reproductions.codeswitch.induce import induce_lexicon
 from reproductions.common.switcher import WORD
 
+MUSE_MULTI_LANGUAGES = frozenset(
+    "ar bg ca cs da de el en es et fi fr he hr hu id it mk nl no pl pt ro ru sk sl sv tr uk "
+    "vi".split()
+)
+"""Languages with aligned MUSE `wiki.multi` vectors (no zh, hi, ja among mMARCO's)."""
+
 
 def vocabulary_of(texts: Iterable[str]) -> set[str]:
     """Lower-cased word tokens of `texts` (the switcher's tokenisation)."""
