@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 export CLAIMLAB_HOME ?= $(CURDIR)/.claimlab
 
-.PHONY: setup run demo test lint format bench clean
+.PHONY: setup run test lint format bench clean
 
 $(BIN)/claimlab: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,8 @@ $(BIN)/claimlab: pyproject.toml
 
 setup: $(BIN)/claimlab
 
-demo: setup
-	$(BIN)/claimlab db upgrade
-	$(BIN)/claimlab ingest report examples/reports
-
-run: demo
-	$(BIN)/streamlit run ui/app.py
+run: setup
+	$(BIN)/claimlab serve
 
 lint: setup
 	$(BIN)/ruff check .
