@@ -9,6 +9,7 @@ from claimlab.errors import NotFoundError, ReadOnlyError
 from claimlab.present import frames, words
 from claimlab.records import PROFILES, ClaimView
 from claimlab.services.specs import SpecError, check_spec
+from claimlab.services.workers import worker_state
 
 settings = appdata.settings()
 SPEC_STATUS = {"manual": "set by hand", "parsed": "parsed from the text"}
@@ -187,8 +188,8 @@ def runs(claim: ClaimView) -> None:
     if done < len(frame):
         st.info(
             f"{len(frame) - done} of {len(frame)} measurement(s) not run yet at {profile}: "
-            f"queue the runs below or with `claimlab reproduce {claim.id} --profile {profile}`, "
-            "then start `claimlab worker`."
+            f"queue the runs below or with `claimlab reproduce {claim.id} --profile {profile}`; "
+            f"{worker_state(settings).queue_note}."
         )
     st.dataframe(
         frame.dropna(axis="columns", how="all"),
@@ -209,7 +210,7 @@ def verdicts(claim: ClaimView) -> None:
     st.subheader("Verdicts")
     if not claim.verdicts:
         st.info(
-            "No verdict yet: when the runs have finished, "
+            "No verdict yet: when the runs have finished, `claimlab serve` judges them, or "
             f"`claimlab verdicts compute --profile mini {claim.id}`."
         )
         return
@@ -253,8 +254,8 @@ def reproduce(claim: ClaimView) -> None:
         st.warning(f"Nothing to run at {profile}: the claim has no predicate measurable there.")
     else:
         st.success(
-            f"{new} run(s) queued, {known} already known. Start a worker with "
-            "`claimlab worker`; progress is on the Jobs page."
+            f"{new} run(s) queued, {known} already known; "
+            f"{worker_state(settings).queue_note}; progress is on the Jobs page."
         )
 
 

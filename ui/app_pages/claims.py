@@ -8,6 +8,16 @@ from claimlab.present import claims as table
 from claimlab.present.words import PROFILE_NOTES
 from claimlab.records import PROFILES, VERDICT_STATES
 
+LABELS = {"smoke": "Pipeline check", "mini": "Stand-in evidence", "paper": "The paper's setup"}
+NEXT_STEP = {
+    "smoke": "For evidence, run at **mini**: `claimlab reproduce --all --profile mini`.",
+    "mini": (
+        "For more, run at **paper** on a GPU machine: `claimlab reproduce --all --profile "
+        "paper` and `claimlab worker` there on this database (or `claimlab results import` "
+        "the bundle it exports), or more seeds with `--seeds`."
+    ),
+}
+
 st.title("Claims")
 settings = appdata.settings()
 frame = appwidgets.load(appdata.claims_frame, settings)
@@ -70,10 +80,20 @@ st.caption(
     f"{len(shown)} of {len(frame)} claim(s) · {verdicts} with a verdict · "
     "select a row to open the claim"
 )
-if not verdicts:
+judged = [p for p in PROFILES if any(p in states for states in frame["_states"])]
+if judged:
+    top = judged[-1]
+    notes = " ".join(f"**{LABELS[p]}**, verdicts at {PROFILE_NOTES[p]}" for p in judged)
+    more = NEXT_STEP.get(top, "")
+    if more and not settings.ui_readonly:
+        more += " Open a claim and press **Queue runs**: a running worker picks them up."
+    st.info(f"{notes} {more}".strip())
+elif settings.ui_readonly:
+    st.caption("No verdicts yet: no runs have finished on this instance.")
+else:
     st.caption(
-        "No verdicts yet: `claimlab reproduce --all --profile mini`, then `claimlab worker`, "
-        "then `claimlab verdicts compute --profile mini`."
+        "No verdicts yet: open a claim and press **Queue runs** (the worker `claimlab serve` "
+        "starts runs them), or load finished runs with `claimlab results import FILE`."
     )
 event = st.dataframe(
     shown[table.CLAIM_COLUMNS],

@@ -9,6 +9,7 @@ from claimlab.present.frames import jobs_frame
 from claimlab.present.words import job_label
 from claimlab.records import JobView
 from claimlab.services.jobs import job_log
+from claimlab.services.workers import worker_state
 
 STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 LOG_LINES = 80
@@ -16,14 +17,28 @@ LOG_LINES = 80
 st.title("Jobs")
 settings = appdata.settings()
 appwidgets.require_ready(settings)
+
+
+def worker_status() -> None:
+    """The workers' state from their heartbeat files: idle, running N, or not running."""
+    state = worker_state(settings)
+    st.markdown(f"**Worker:** {state.label}")
+    if not state.workers:
+        st.caption(
+            "Queued jobs wait until a worker runs: `claimlab worker` on this database "
+            "(`claimlab serve` starts one with the app)."
+        )
+
+
 if not appdata.job_counts(settings):
+    worker_status()
     st.info(
         "No jobs yet. Queue the runs a claim needs with **Queue runs** on its page, or "
-        "`claimlab reproduce CLAIM_ID --profile mini` (`--all` for every claim); "
-        "then start `claimlab worker`."
+        "`claimlab reproduce CLAIM_ID --profile mini` (`--all` for every claim)."
     )
     st.stop()
-auto = st.toggle("Refresh every 5 s", key="auto_refresh")
+active = {"queued", "running"} & set(appdata.job_counts(settings))
+auto = st.toggle("Refresh every 5 s", value=bool(active), key="auto_refresh")
 
 
 def default_job(found: list[JobView]) -> int:
@@ -82,6 +97,7 @@ def board() -> None:
     """Counts, running jobs with progress bars, the table and one job in detail."""
     if "job_outcome" in st.session_state:
         st.success(st.session_state.pop("job_outcome"))
+    worker_status()
     counts = appdata.job_counts(settings)
     for col, state in zip(st.columns(len(STATES)), STATES, strict=True):
         col.metric(state, counts.get(state, 0))

@@ -12,6 +12,7 @@ from claimlab.errors import NotReadyError, ReadOnlyError
 from claimlab.present.words import PROFILE_NOTES
 from claimlab.records import PROFILES
 from claimlab.services.studies import Question, StudyError, StudyResult
+from claimlab.services.workers import worker_state
 
 settings = appdata.settings()
 WORKER = "claimlab worker --until-empty"
@@ -177,8 +178,8 @@ def run_button(result: StudyResult) -> None:
         return
     appwidgets.flash(
         f"study_{s.name}",
-        f"{new} run(s) queued, {known} already known at the {s.profile} profile. "
-        f"Start a worker with `{WORKER}`; progress is on the Jobs page.",
+        f"{new} run(s) queued, {known} already known at the {s.profile} profile; "
+        f"{worker_state(settings).queue_note}; progress is on the Jobs page.",
     )
 
 
