@@ -138,3 +138,73 @@ def test_canonical_text_prefers_common_complete_wording():
         "longer cut off",
         True,
     )
+
+
+def _exhaustive(index: ClaimIndex, text: str, truncated: bool) -> int | None:
+    """The answer of comparing with every mention (what blocking must reproduce)."""
+    probe = MentionText(text, truncated)
+    best_id, best = None, index.threshold
+    for claim_id, item in index._items:
+        score = similarity(probe, item)
+        if score >= best:
+            best_id, best = claim_id, score
+    return best_id
+
+
+def _rewordings(text: str) -> list[str]:
+    words = text.split()
+    return [
+        text,
+        text.replace(" the ", " the whole ", 1),
+        " ".join(words[:3] + ["clearly"] + words[3:]),
+        " ".join(w if i != len(words) // 2 else w + "s" for i, w in enumerate(words)),
+        text[:CUT],
+    ]
+
+
+def test_blocked_index_finds_what_comparing_with_every_mention_finds(shared_reports):
+    from claimlab.ingest.reports import read_report
+    from conftest import EXAMPLE_REPORTS
+
+    paths = sorted(shared_reports.glob("*.txt")) + sorted(EXAMPLE_REPORTS.iterdir())
+    texts = [row.text for path in paths for row in read_report(path).claims]
+    index, merged, next_id = ClaimIndex(), 0, 0
+    for text in (r for t in texts for r in _rewordings(t)):
+        truncated = is_truncated(text)
+        found = index.find(text, truncated)
+        assert found == _exhaustive(index, text, truncated), text
+        merged += found is not None
+        if found is None:
+            next_id += 1
+            found = next_id
+        index.add(found, text, truncated)
+    assert merged > 2 * len(texts)  # the rewordings did merge, so the check had teeth
+
+
+def test_merging_compares_few_pairs(monkeypatch):
+    import random
+
+    from claimlab.claims import canon
+
+    rng = random.Random(7)
+    syllables = ["ba", "ko", "ri", "tu", "ne", "sha", "mi", "lo", "dre", "vu", "pa", "zi"]
+    words = sorted({"".join(rng.choices(syllables, k=3)) for _ in range(3_000)})
+    claims = [
+        f"{' '.join(rng.sample(words, 3))} outperforms {' '.join(rng.sample(words, 3))} on "
+        f"{rng.choice(['XNLI', 'MLQA', 'mMARCO'])} by {rng.randint(1, 9)} points."
+        for _ in range(1_500)
+    ]
+    calls = 0
+
+    def counted(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return similarity(*args, **kwargs)
+
+    monkeypatch.setattr(canon, "similarity", counted)
+    index = ClaimIndex()
+    for i, text in enumerate(claims + [c.replace(" on ", " on the ") for c in claims[:100]]):
+        found = index.find(text, False)
+        assert (found is None) == (i < len(claims)) and found in (None, i - len(claims))
+        index.add(i if found is None else found, text, False)
+    assert calls < 3 * 100  # each rewording meets its claim; new claims meet (almost) none
