@@ -92,8 +92,8 @@ elif settings.ui_readonly:
     st.caption("No verdicts yet: no runs have finished on this instance.")
 else:
     st.caption(
-        "No verdicts yet: open a claim and press **Queue runs** (the worker `claimlab serve` "
-        "starts runs them), or load finished runs with `claimlab results import FILE`."
+        "No verdicts yet: open a claim and press **Queue runs** (the worker that `claimlab "
+        "serve` starts runs them), or load finished runs with `claimlab results import FILE`."
     )
 event = st.dataframe(
     shown[table.CLAIM_COLUMNS],

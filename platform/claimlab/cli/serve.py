@@ -45,7 +45,6 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Set up the demo (idempotent), then run the app and a worker; Ctrl-C stops both."""
-    started = time.monotonic()
     settings = settings_for(db)
     if not APP_SCRIPT.is_file():
         raise fail(f"{APP_SCRIPT} not found: run `claimlab serve` from a claimlab checkout")
@@ -62,7 +61,7 @@ def serve(
         fetch_papers=fetch_papers,
         say=lambda line: console.print(line, highlight=False, markup=False),
     )
-    code = _supervise(settings, port, address, slots, done.judged, started)
+    code = _supervise(settings, port, address, slots, done.judged)
     raise typer.Exit(code)
 
 
@@ -118,9 +117,7 @@ def _stop_request(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def _supervise(
-    settings: Settings, port: int, address: str, slots: int, judged: dict, started: float
-) -> int:
+def _supervise(settings: Settings, port: int, address: str, slots: int, judged: dict) -> int:
     """Run the app and a worker until Ctrl-C/SIGTERM or one of them exits; 0 on Ctrl-C."""
     logs = settings.home / "logs"
     env = _child_env(settings)
@@ -144,7 +141,7 @@ def _supervise(
         url = f"http://{'localhost' if address in ('127.0.0.1', '0.0.0.0') else address}:{port}"
         _wait_ready(f"http://127.0.0.1:{port}" if address == "0.0.0.0" else url, children)
         console.print(
-            f"claimlab is up at {url} after {time.monotonic() - started:.1f} s; a worker runs "
+            f"claimlab is up at {url}; a worker runs "
             f"queued jobs ({slots} slot{'s' if slots != 1 else ''}); logs in {logs}. "
             "Ctrl-C stops both.",
             highlight=False,
