@@ -3,8 +3,10 @@
 import json
 
 from support.app import open_page, rerun, use_app
+from support.rendered import text_of
 from support.scenario import MEASURED, PASSAGE, SPEC, build
 
+from claimlab.present.plain import literal
 from claimlab.services import jobs
 from claimlab.services.claims import get_claim
 
@@ -24,7 +26,7 @@ def test_claim_page_shows_mentions_evidence_runs_and_verdicts(settings, monkeypa
 
     (image,) = at.image
     assert image.proto.imgs[0].caption == "2305.05295v2 p.2, passage highlighted"
-    assert any(PASSAGE in m.value for m in at.markdown), "the passage text next to the page"
+    assert any(literal(PASSAGE) in m.value for m in at.markdown), "the passage next to the page"
 
     assert json.loads(at.text_area(key=f"spec_text_{scenario.claim_id}").value) == SPEC
     assert at.radio[0].value == "mini", "runs default to the largest profile with a verdict"
@@ -115,13 +117,13 @@ def test_reproduce_button_queues_runs_at_the_chosen_profile(settings, monkeypatc
     at = open_page("app_pages/claim.py", id=str(scenario.claim_id))
     at.selectbox(key="repro_profile").select("smoke")
     at.button(key="reproduce").click()
-    assert rerun(at).success[0].value.startswith("0 run(s) queued, 4 already known.")
+    assert rerun(at).success[0].value.startswith("0 run(s) queued, 4 already known;")
 
     queued = len(jobs.list_jobs(settings, ("queued",)))
     at.selectbox(key="repro_profile").select("paper")
     at.number_input[0].set_value(2)
     at.button(key="reproduce").click()
-    assert rerun(at).success[0].value.startswith("4 run(s) queued, 0 already known.")
+    assert rerun(at).success[0].value.startswith("4 run(s) queued, 0 already known;")
     paper_jobs = [j for j in jobs.list_jobs(settings, ("queued",)) if j.run.profile == "paper"]
     assert len(paper_jobs) == 4 and len(jobs.list_jobs(settings, ("queued",))) == queued + 4
 
@@ -138,7 +140,7 @@ def test_papers_list_and_paper_page(settings, monkeypatch):
     position = list(papers.index).index("2305.05295v2")
     at.session_state["papers_table"] = {"selection": {"rows": [position], "columns": []}}
     at = rerun(at)
-    assert at.title[0].value == "Boosting Zero-shot Cross-lingual Retrieval"
+    assert text_of(at.title[0].value) == "Boosting Zero-shot Cross-lingual Retrieval"
     assert at.query_params["key"] == "2305.05295v2"
     claims = at.dataframe[0].value.set_index("id")
     assert "mini ✅ supported (stand-in: minibench ir" in claims.loc[scenario.claim_id, "verdicts"]
@@ -152,4 +154,4 @@ def test_papers_list_and_paper_page(settings, monkeypatch):
     assert rerun(at).title[0].value == f"Claim {scenario.claim_id}"
 
     failed = open_page("app_pages/paper.py", key="2108.13897v4")
-    assert failed.error[0].value.startswith("PDF: image_only")
+    assert text_of(failed.error[0].value).startswith("PDF: image_only")

@@ -7,6 +7,7 @@ import math
 
 import pytest
 from support.app import open_page, rerun, use_app
+from support.rendered import text_of
 
 from claimlab.records import RunRequest
 from claimlab.services.jobs import existing_runs
@@ -162,8 +163,8 @@ def test_page_shows_question_reviews_table_answer_and_label(settings, studied, m
     use_app(monkeypatch, settings)
     at = open_page(PAGE)
     assert at.title[0].value == "Research questions"
-    assert [h.value for h in at.subheader] == [QUESTION, OTHER_QUESTION]
-    links = [link.proto.label for link in at.get("page_link")]
+    assert [text_of(h.value) for h in at.subheader] == [QUESTION, OTHER_QUESTION]
+    links = [text_of(link.proto.label) for link in at.get("page_link")]
     assert links == [ASKING, OTHER]
     assert all(link.proto.page.endswith("reports") for link in at.get("page_link"))
     texts = [m.value for m in at.markdown]
@@ -203,7 +204,7 @@ def test_run_button_queues_the_missing_runs(settings, studied, monkeypatch):
     at = open_page(PAGE)
     at.button(key="run_cs_prob").click()
     at = rerun(at)
-    assert at.success[0].value.startswith("4 run(s) queued, 8 already known at the smoke profile.")
+    assert at.success[0].value.startswith("4 run(s) queued, 8 already known at the smoke profile;")
     assert "8 of 12 run(s) finished · 4 queued" in [c.value for c in at.caption]
     digests = [d for c in cells(settings, studied) for d in c.runs.values()]
     statuses = [r.status for r in existing_runs(settings, digests).values()]
@@ -213,7 +214,7 @@ def test_run_button_queues_the_missing_runs(settings, studied, monkeypatch):
 def test_nothing_run_yet_says_so_with_the_commands(settings, studies_dir, monkeypatch):
     use_app(monkeypatch, settings)
     at = open_page(PAGE)
-    assert at.subheader[0].value == QUESTION
+    assert text_of(at.subheader[0].value) == QUESTION
     assert "Nothing has run yet for this study at the smoke profile" in at.info[0].value
     assert at.code[0].value.endswith("cs_prob.yaml --profile smoke\nclaimlab worker --until-empty")
     assert at.code[0].value.startswith("claimlab study run ")
@@ -239,8 +240,8 @@ def test_broken_study_file_and_empty_folder(settings, studies_dir, monkeypatch):
     (studies_dir / "broken.yaml").write_text("levels: [1, 2\n")
     use_app(monkeypatch, settings)
     at = open_page(PAGE)
-    assert at.error[0].value.startswith("Study file `broken.yaml` not used: ")
-    assert at.subheader[0].value == QUESTION, "the good study is still shown"
+    assert text_of(at.error[0].value).startswith("Study file broken.yaml not used: ")
+    assert text_of(at.subheader[0].value) == QUESTION, "the good study is still shown"
     for path in studies_dir.iterdir():
         path.unlink()
     use_app(monkeypatch, settings)  # forget the cached study list

@@ -5,6 +5,7 @@ from pathlib import Path
 import appdata
 import streamlit as st
 
+from claimlab.errors import DatabaseUnavailableError, NotReadyError
 from claimlab.services.access import database_label
 
 PAGES = Path(__file__).parent / "app_pages"
@@ -32,4 +33,7 @@ with st.sidebar:
     st.caption(f"Database: `{database_label(settings)}`")
     if st.button("Reload data", help="Forget cached reads and read the database again."):
         appdata.clear()
-navigation.run()
+try:
+    navigation.run()
+except (DatabaseUnavailableError, NotReadyError) as exc:  # a read outside appwidgets.load
+    st.error(str(exc))

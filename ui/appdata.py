@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from claimlab.config import Settings
-from claimlab.errors import NotReadyError
+from claimlab.errors import DatabaseUnavailableError, NotReadyError
 from claimlab.present.claims import claim_rows
 from claimlab.present.frames import report_rows
 from claimlab.records import ClaimView, EvidenceView, IngestResult, JobView, PaperView
@@ -29,10 +29,10 @@ def settings() -> Settings:
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def ready(s: Settings) -> str | None:
-    """None when the database is migrated, else what to run."""
+    """None when the database is reachable and migrated, else what is wrong."""
     try:
         access.guard(s)
-    except NotReadyError as exc:
+    except (DatabaseUnavailableError, NotReadyError) as exc:
         return str(exc)
     return None
 

@@ -10,16 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from claimlab.config import Settings
-from claimlab.errors import NotReadyError
+from claimlab.errors import DatabaseUnavailableError, NotReadyError
 
 T = TypeVar("T")
 
 
 def load(read: Callable[..., T], *args: Any) -> T:
-    """Call a read; on an unmigrated database say what to run and stop the page."""
+    """Call a read; on an unreachable or unmigrated database say so and stop the page."""
     try:
         return read(*args)
-    except NotReadyError as exc:
+    except (DatabaseUnavailableError, NotReadyError) as exc:
         st.error(str(exc))
         st.stop()
 

@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 _TRUE = {"1", "true", "yes", "on"}
+CONNECT_TIMEOUT = 10.0
+"""Default seconds to wait for a database connection (CLAIMLAB_DB_CONNECT_TIMEOUT)."""
+_QUERY_SECRET = re.compile(r"([?&](?:password|passwd|pwd)=)[^&]*", re.IGNORECASE)
+HIDDEN = "***"
+
+
+def masked_url(url: str) -> str:
+    """The URL with its password (user:PASSWORD@host or ?password=) replaced by ***.
+
+    Every place that shows or logs a database URL goes through this function.
+    """
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        authority = rest.split("?", 1)[0]
+        at = authority.rfind("@")  # a password may hold '@', a host never does
+        has_user = at >= 0 and not authority.startswith("/")  # sqlite:////a@b is a path
+        user, colon, _ = authority[:at].partition(":") if has_user else ("", "", "")
+        if colon:
+            rest = f"{user}:{HIDDEN}@{rest[at + 1 :]}"
+    return _QUERY_SECRET.sub(rf"\g<1>{HIDDEN}", f"{scheme}{sep}{rest}")
+
+
+def connect_timeout(env: Mapping[str, str] | None = None) -> float:
+    """Seconds to wait for a database connection (CLAIMLAB_DB_CONNECT_TIMEOUT, default 10)."""
+    env = os.environ if env is None else env
+    raw = env.get("CLAIMLAB_DB_CONNECT_TIMEOUT", "").strip()
+    try:
+        value = float(raw) if raw else CONNECT_TIMEOUT
+    except ValueError:
+        raise ValueError(
+            f"CLAIMLAB_DB_CONNECT_TIMEOUT={raw!r} is not a number of seconds"
+        ) from None
+    return value if value > 0 else CONNECT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -54,6 +88,11 @@ class Settings:
         mini = Path(env["CLAIMLAB_MINI_DATA"]).resolve() if env.get("CLAIMLAB_MINI_DATA") else None
         studies = Path(env.get("CLAIMLAB_STUDIES") or "examples/studies").expanduser().resolve()
         return replace(settings, ui_readonly=readonly, mini_data=mini, studies_dir=studies)
+
+    @property
+    def database_label(self) -> str:
+        """The database URL with its password hidden, for messages and logs."""
+        return masked_url(self.database_url)
 
     @property
     def mini_data_dir(self) -> Path:

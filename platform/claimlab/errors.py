@@ -11,5 +11,9 @@ class ReadOnlyError(PermissionError):
     """A write was asked of a read-only instance (CLAIMLAB_UI_READONLY=1)."""
 
 
+class DatabaseUnavailableError(ConnectionError):
+    """The database could not be reached (refused, unknown host, timed out, bad login)."""
+
+
 class NotFoundError(LookupError):
     """A claim, paper, job or other record named by id does not exist."""

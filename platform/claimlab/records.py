@@ -63,6 +63,8 @@ class ClaimView:
     confidence_max: float | None
     grounding_status: str = "pending"
     spec: list[dict[str, Any]] | None = None
+    spec_reason: str | None = None
+    """Why the parser left it needs-spec or a description; None when parsed or set by hand."""
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
     mention_list: list[MentionView] = field(default_factory=list)

@@ -7,12 +7,19 @@ import streamlit as st
 
 from claimlab.errors import NotFoundError, ReadOnlyError
 from claimlab.present import frames, words
+from claimlab.present.plain import literal
 from claimlab.records import PROFILES, ClaimView
 from claimlab.services.specs import SpecError, check_spec
 from claimlab.services.workers import worker_state
 
 settings = appdata.settings()
-SPEC_STATUS = {"manual": "set by hand", "parsed": "parsed from the text"}
+SPEC_STATUS = {
+    "manual": "set by hand",
+    "parsed": "parsed from the text",
+    "needs-spec": "needs a hand-written spec",
+    "description": "a description, nothing to measure",
+    "unparsed": "not parsed yet",
+}
 
 
 def pick_claim() -> int:
@@ -31,7 +38,7 @@ def pick_claim() -> int:
         "Claim",
         list(choices),
         index=None,
-        format_func=lambda i: f"{i}: {choices[i][:120]}",
+        format_func=lambda i: f"{i}: {' '.join(choices[i].split())[:120]}",
         placeholder="Pick a claim, or open one from the Claims page",
     )
     if picked is None:
@@ -44,9 +51,9 @@ def header(claim: ClaimView) -> None:
     """The claim's text, tallies and verdicts at a glance."""
     st.page_link("app_pages/claims.py", label="All claims", icon="⬅️")
     st.title(f"Claim {claim.id}")
-    st.markdown(f"#### {claim.display_text}")
+    st.markdown(f"#### {literal(claim.display_text)}")
     if claim.completed_text:
-        st.caption(f"Completed from the paper; the reviews cut it off: “{claim.text}”")
+        st.caption(f"Completed from the paper; the reviews cut it off: “{literal(claim.text)}”")
     elif claim.truncated:
         st.caption(
             f"Cut off in every review; not yet completed from the paper "
@@ -65,6 +72,8 @@ def header(claim: ClaimView) -> None:
     )
     cols[3].metric("Grounding", claim.grounding_status)
     cols[4].metric("Spec", SPEC_STATUS.get(claim.spec_status, claim.spec_status))
+    if claim.spec_reason:
+        cols[4].caption(f"Why {claim.spec_status}: {literal(claim.spec_reason)}")
     if claim.verdicts:
         st.markdown(" · ".join(words.verdict_label(v) for v in claim.verdicts))
 
@@ -101,14 +110,14 @@ def evidence(claim: ClaimView) -> None:
     for rank, ev in enumerate(claim.evidence[:3], 1):
         with st.container(border=True):
             text_col, image_col = st.columns([2, 3])
-            text_col.markdown(f"**#{rank} · {ev.paper}, page {ev.page}**")
+            text_col.markdown(f"**#{rank} · {literal(ev.paper)}, page {ev.page}**")
             if ev.paper_title:
-                text_col.caption(ev.paper_title)
+                text_col.caption(literal(ev.paper_title))
             text_col.caption(
                 f"score {ev.score:.2f} · {ev.method} · {ev.kind}"
-                + (f" · section “{ev.section}”" if ev.section else "")
+                + (f" · section “{literal(ev.section)}”" if ev.section else "")
             )
-            text_col.markdown(f"> {ev.text}")
+            text_col.markdown(f"> {literal(ev.text)}")
             png = appdata.evidence_png(ev)
             if png:
                 image_col.image(
@@ -121,7 +130,8 @@ def evidence(claim: ClaimView) -> None:
     if len(claim.evidence) > 3:
         with st.expander(f"{len(claim.evidence) - 3} more passage(s)"):
             for ev in claim.evidence[3:]:
-                st.markdown(f"**{ev.paper} p.{ev.page}** · score {ev.score:.2f}: {ev.text}")
+                head = f"**{literal(ev.paper)} p.{ev.page}** · score {ev.score:.2f}"
+                st.markdown(f"{head}: {literal(ev.text)}")
 
 
 def spec(claim: ClaimView) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from claimlab.errors import ReadOnlyError
 from claimlab.present.frames import jobs_frame
+from claimlab.present.plain import literal
 from claimlab.present.words import job_label
 from claimlab.records import JobView
 from claimlab.services.jobs import job_log
@@ -71,7 +72,7 @@ def actions(job: JobView) -> None:
 def detail(job: JobView) -> None:
     """One job: state, progress, error and the tail of its log."""
     with st.container(border=True):
-        st.markdown(f"**{job_label(job)}**")
+        st.markdown(f"**{literal(job_label(job))}**")
         if job.progress is not None:
             st.progress(job.progress, text=f"step {job.step} of {job.total}")
         st.caption(
@@ -80,7 +81,7 @@ def detail(job: JobView) -> None:
             + (f" · workdir {job.run.workdir}" if job.run.workdir else "")
         )
         if job.error:
-            st.error(job.error)
+            st.error(literal(job.error, keep_lines=True))
         log = job_log(job, LOG_LINES)
         if log:
             st.caption(f"last {LOG_LINES} lines of {job.log_path}")

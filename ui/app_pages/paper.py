@@ -5,6 +5,7 @@ import appwidgets
 import streamlit as st
 
 from claimlab.present import frames
+from claimlab.present.plain import literal
 
 settings = appdata.settings()
 key = appwidgets.query_param("key")
@@ -32,15 +33,15 @@ if key is None:
 paper = appwidgets.load(appdata.paper, settings, key)
 if paper is None:
     st.title("Paper")
-    st.error(f"No paper {key}.")
+    st.error(f"No paper {literal(key)}.")
     st.stop()
 
 st.page_link("app_pages/papers.py", label="All papers", icon="⬅️")
-st.title(paper.title or paper.key)
+st.title(literal(paper.title or paper.key))
 st.caption(
     f"arXiv {paper.key} · "
-    + (", ".join(paper.authors) or "authors unknown")
-    + (f" · {', '.join(paper.categories)}" if paper.categories else "")
+    + (literal(", ".join(paper.authors)) or "authors unknown")
+    + (f" · {literal(', '.join(paper.categories))}" if paper.categories else "")
     + (f" · published {paper.published:%Y-%m-%d}" if paper.published else "")
 )
 cols = st.columns(3)
@@ -48,7 +49,7 @@ cols[0].metric("PDF", paper.pdf_status)
 cols[1].metric("Pages", paper.pages if paper.pages is not None else "–")
 cols[2].metric("Passages", paper.passages_count)
 if paper.pdf_error:
-    st.error(f"PDF: {paper.pdf_error}")
+    st.error(f"PDF: {literal(paper.pdf_error)}")
 elif not paper.passages:
     st.info(f"No passages yet: `claimlab ingest arxiv {paper.key}` downloads and reads the PDF.")
 

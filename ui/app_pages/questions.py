@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from claimlab.errors import NotReadyError, ReadOnlyError
+from claimlab.present.plain import literal
 from claimlab.present.words import PROFILE_NOTES
 from claimlab.records import PROFILES
 from claimlab.services.studies import Question, StudyError, StudyResult
@@ -33,7 +34,7 @@ def asked_by(question: Question) -> None:
         return
     st.markdown(f"**Asked by {len(question.reports)} review(s):**")
     for title in question.reports:
-        st.page_link("app_pages/reports.py", label=title, icon=":material/description:")
+        st.page_link("app_pages/reports.py", label=literal(title), icon=":material/description:")
 
 
 def describe(result: StudyResult) -> None:
@@ -212,7 +213,7 @@ def study(own: StudyResult) -> None:
 def question(q: Question) -> None:
     """A research question, who asks it, and its studies (or that there is none)."""
     with st.container(border=True):
-        st.subheader(q.text, anchor=False)
+        st.subheader(literal(q.text), anchor=False)
         asked_by(q)
         if not q.studies:
             st.info(
@@ -232,7 +233,9 @@ st.caption(
 )
 found, broken = appwidgets.load(appdata.research_questions, settings)
 for bad in broken:
-    st.error(f"Study file `{Path(bad.path).name}` not used: {bad.error}")
+    st.error(
+        f"Study file {literal(Path(bad.path).name)} not used: {literal(bad.error, keep_lines=True)}"
+    )
 if not found:
     st.info(
         "No research questions yet. Ingest reviews with "

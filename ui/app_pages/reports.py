@@ -5,6 +5,7 @@ import appwidgets
 import streamlit as st
 
 from claimlab.errors import NotReadyError, ReadOnlyError
+from claimlab.present.plain import literal
 
 st.title("Reports")
 settings = appdata.settings()
@@ -67,10 +68,10 @@ event = st.dataframe(
 rows = event.selection.rows
 report = frame.iloc[rows[0] if rows else 0]
 with st.container(border=True):
-    st.markdown(f"**{report['title']}** · {report['date'] or 'undated'}")
-    st.markdown(f"**Research question:** {report['research question'] or '–'}")
+    st.markdown(f"**{literal(report['title'])}** · {report['date'] or 'undated'}")
+    st.markdown(f"**Research question:** {literal(report['research question'] or '–')}")
     if report["examined paper"]:
-        st.caption(f"Examined paper: {report['examined paper']}")
+        st.caption(f"Examined paper: {literal(report['examined paper'])}")
     cols = st.columns(5)
     for col, name in zip(
         cols, ["claims", "extracted", "verified", "papers retrieved", "quality"], strict=True
@@ -78,4 +79,4 @@ with st.container(border=True):
         value = report[name]
         col.metric(name, "–" if value is None or value != value else f"{value:g}")
     if report["arXiv"]:
-        st.caption(f"Cites arXiv {report['arXiv']}")
+        st.caption(f"Cites arXiv {literal(report['arXiv'])}")

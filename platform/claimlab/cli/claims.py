@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from claimlab.cli.common import (
     ClaimIds,
@@ -29,8 +31,14 @@ from claimlab.services import access, claims, reports
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the database to the newest schema."""
     settings = settings_for(db)
-    revision = access.upgrade_db(settings)
-    console.print(f"database at revision {revision}: {settings.database_url}", highlight=False)
+    before, after = access.upgrade_db(settings)
+    label = access.database_label(settings)
+    if before == after:
+        console.print(f"database already at head ({after}): {label}", highlight=False)
+    else:
+        console.print(
+            f"database upgraded from {before or 'empty'} to {after}: {label}", highlight=False
+        )
 
 
 @ingest_app.command("report")
@@ -48,7 +56,7 @@ def ingest_report(
         raise fail("no review files found in " + ", ".join(map(str, paths)))
     for r in results:
         if r.status == "failed":
-            err.print(f"[red]failed[/red]  {r.error}", highlight=False)
+            err.print(Text.assemble(("failed", "red"), f"  {r.error}"), highlight=False)
         else:
             console.print(
                 f"{r.status:9} {r.source}: {r.mentions} mentions, {r.new_claims} new claims",
@@ -114,29 +122,29 @@ def claims_show(
     if fmt == "json":
         print(to_json(claim.detail()))
         return
-    console.print(f"[bold]Claim {claim.id}[/bold]: {claim.display_text}", highlight=False)
+    # Claim text, report titles and passages are data: printed as text, never as markup.
+    say = partial(console.print, highlight=False, markup=False)
+    console.print(Text.assemble((f"Claim {claim.id}", "bold"), ": ", claim.display_text))
     if claim.truncated and not claim.completed_text:
-        console.print("[dim](cut off in every report; not yet completed from the paper)[/dim]")
-    console.print(
+        say("(cut off in every report; not yet completed from the paper)", style="dim")
+    say(
         f"{claim.mentions} mention(s): {claim.verified} ✓, {claim.unverified} ×; "
-        f"confidence mean {claim.confidence_mean}",
-        highlight=False,
+        f"confidence mean {claim.confidence_mean}"
     )
     for m in claim.mention_list:
         mark = "✓" if m.verified else "×"
-        console.print(f"  {mark} {m.confidence:.2f}  [{m.report}] {m.text}", highlight=False)
+        say(f"  {mark} {m.confidence:.2f}  [{m.report}] {m.text}")
     for e in claim.evidence[:3]:
-        console.print(
-            f"evidence: {e.paper} p.{e.page} score {e.score:.2f} ({e.method}): {e.text[:300]}",
-            highlight=False,
-        )
-    console.print(f"spec ({claim.spec_status}): {to_json(claim.spec) if claim.spec else '-'}")
+        say(f"evidence: {e.paper} p.{e.page} score {e.score:.2f} ({e.method}): {e.text[:300]}")
+    say(f"spec ({claim.spec_status}): {to_json(claim.spec) if claim.spec else '-'}")
+    if claim.spec_reason:
+        say(f"  why {claim.spec_status}: {claim.spec_reason}")
     for verdict in claim.verdicts:
-        console.print(f"[bold]{verdict['profile']}: {verdict['state']}[/bold]", highlight=False)
+        say(f"{verdict['profile']}: {verdict['state']}", style="bold")
         for rec in verdict["predicates"]:
-            console.print(f"  claimed {rec['claimed']}  -> {rec['state']}", highlight=False)
-            console.print(f"    measured: {measured_detail(rec)}", highlight=False)
-            console.print(f"    rule: {rec['rule']}", highlight=False)
+            say(f"  claimed {rec['claimed']}  -> {rec['state']}")
+            say(f"    measured: {measured_detail(rec)}")
+            say(f"    rule: {rec['rule']}")
 
 
 @claims_app.command("parse")
@@ -167,7 +175,15 @@ def claims_spec(
         claim = claims.get_claim(settings, claim_id)
         if claim is None:
             raise fail(f"no claim with id {claim_id}")
-        print(to_json({"spec_status": claim.spec_status, "spec": claim.spec}))
+        print(
+            to_json(
+                {
+                    "spec_status": claim.spec_status,
+                    "spec_reason": claim.spec_reason,
+                    "spec": claim.spec,
+                }
+            )
+        )
         return
     try:
         spec = json.loads(set_file.read_text())

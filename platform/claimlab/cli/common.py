@@ -8,21 +8,28 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 
 from claimlab.cli.output import Format
 from claimlab.config import Settings
-from claimlab.errors import NotFoundError, NotReadyError
+from claimlab.errors import (
+    DatabaseUnavailableError,
+    NotFoundError,
+    NotReadyError,
+    ReadOnlyError,
+)
 from claimlab.records import PROFILES  # noqa: F401 (re-exported to the command modules)
 
 
 class _Commands(TyperGroup):
-    """The top-level group: an unmigrated database or an unknown id is a message, not a trace."""
+    """The top-level group: an unreachable or unmigrated database, a read-only instance or an
+    unknown id is one line, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (NotReadyError, NotFoundError) as exc:
+        except (DatabaseUnavailableError, NotReadyError, NotFoundError, ReadOnlyError) as exc:
             raise fail(str(exc)) from None
 
 
@@ -76,5 +83,5 @@ def settings_for(db: str | None) -> Settings:
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error and return the Exit to raise."""
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(Text.assemble(("error:", "red"), f" {message}"), highlight=False)
     return typer.Exit(code)

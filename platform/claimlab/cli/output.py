@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 class Format(StrEnum):
@@ -68,11 +69,12 @@ def print_rows(
         console.print(table)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Text:
+    """A table cell as plain text: data is never read as rich markup."""
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return Text(f"{value:.2f}")
     if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
+        return Text(", ".join(map(str, value)))
+    return Text(str(value))

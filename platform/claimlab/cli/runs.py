@@ -156,7 +156,9 @@ def worker(
     db: DbOption = None,
     slots: Annotated[int, typer.Option(min=1, help="Jobs at the same time.")] = 1,
     executor: Annotated[str, typer.Option(help="local or ray.")] = "local",
-    until_empty: Annotated[bool, typer.Option(help="Stop when nothing is queued.")] = False,
+    until_empty: Annotated[
+        bool, typer.Option(help="Stop when no job is queued or running.")
+    ] = False,
     lease: Annotated[float, typer.Option(help="Lease seconds without heartbeat.")] = 30.0,
     heartbeat: Annotated[float, typer.Option(help="Seconds between heartbeats.")] = 2.0,
 ) -> None:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from claimlab.config import Settings
 from claimlab.runs import heartbeats
@@ -23,6 +23,7 @@ from claimlab.store.engine import TransientError
 
 LOG_TAIL = 4000
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,13 +35,15 @@ class WorkerOptions:
     executor: str = "local"
     """local (a subprocess per job) or ray (a Ray task per job)."""
     until_empty: bool = False
-    """Stop when the queue has nothing to claim, instead of waiting for more."""
+    """Stop when no job is queued or running, instead of waiting for more."""
     lease_s: float = 30.0
     """How long a claim lasts without a heartbeat before another worker may take the job."""
     heartbeat_s: float = 2.0
     """How often progress is read and the lease renewed."""
     poll_s: float = 1.0
     """Wait between claims when the queue is empty."""
+    retry_max_s: float = 60.0
+    """Longest wait between tries while the database cannot be reached (doubling from 1 s)."""
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     """Name written as lease owner."""
 
@@ -124,12 +127,19 @@ class Worker:
 
     def _slot_loop(self, index: int) -> None:
         owner = f"{self.options.owner}/{index}/{uuid.uuid4().hex[:6]}"
+        url = self.settings.database_url
         while not self._stop.is_set():
-            job = queue.claim(self.settings.database_url, owner, self.options.lease_s)
+            try:
+                job = self._retrying("claim a job", queue.claim, url, owner, self.options.lease_s)
+                # Nothing to claim, but a job may still run under the live lease of a worker
+                # that died: an until-empty worker waits until it ends or its lease expires.
+                waiting = job is None and self._retrying("count jobs", queue.unfinished, url)
+            except TransientError:
+                return  # stopped while the database was unreachable
             if job is None:
-                if self.options.until_empty:
+                if self.options.until_empty and not waiting:
                     return
-                time.sleep(self.options.poll_s)
+                self._stop.wait(self.options.poll_s)
                 continue
             try:
                 state = self.execute(job, owner, self.slots[index])
@@ -188,7 +198,9 @@ class Worker:
             return "lost"
         result = _read_result(workdir)
         if code == 0 and result is not None and stop_reason is None:
-            return queue.finish(
+            return self._retrying(
+                f"record job {job.job_id}",
+                queue.finish,
                 url,
                 job.job_id,
                 owner,
@@ -197,21 +209,57 @@ class Worker:
                 provenance=result.get("provenance"),
             )
         error = stop_reason or _error_text(workdir, code, log_path)
-        return queue.finish(
-            url, job.job_id, owner, ok=False, error=error, cancelled=stop_reason == "cancelled"
+        return self._retrying(
+            f"record job {job.job_id}",
+            queue.finish,
+            url,
+            job.job_id,
+            owner,
+            ok=False,
+            error=error,
+            cancelled=stop_reason == "cancelled",
         )
+
+    def _retrying(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`call` tried again with a doubling wait (up to retry_max_s) while the database is
+        unreachable; a stop request ends the waiting by raising the last error."""
+        wait = min(1.0, self.options.retry_max_s)
+        while True:
+            try:
+                return call(*args, **kwargs)
+            except TransientError as exc:
+                log.warning(
+                    "%s on %s failed, retrying in %.0f s: %s",
+                    what,
+                    self.settings.database_label,
+                    wait,
+                    _first_line(exc),
+                )
+                if self._stop.wait(wait):
+                    raise
+                wait = min(wait * 2, self.options.retry_max_s)
 
     def _heartbeat(self, *args: Any, **kwargs: Any) -> str:
         """A heartbeat; a database hiccup skips this beat instead of killing the slot."""
         try:
             return queue.heartbeat(*args, **kwargs)
         except TransientError as exc:
-            log.warning("heartbeat failed, will retry: %s", exc)
+            log.warning(
+                "heartbeat on %s failed, will retry: %s",
+                self.settings.database_label,
+                _first_line(exc),
+            )
             return "ok"
 
     def _notify(self) -> None:
         if self.on_update:
             self.on_update(self.slots)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error (SQLAlchemy appends the SQL and a link below it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _label(config: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from claimlab.config import Settings
 from claimlab.errors import NotReadyError, ReadOnlyError
 from claimlab.store import migrate
-from claimlab.store.engine import Session, display_url, session_scope
+from claimlab.store.engine import Session, session_scope
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +26,7 @@ def guard(settings: Settings, *, write: bool = False) -> None:
     have, want = migrate.current(settings.database_url), _head()
     if have != want:
         raise NotReadyError(
-            f"database {settings.database_url} is at revision {have or 'none'}, "
+            f"database {settings.database_label} is at revision {have or 'none'}, "
             f"the code needs {want}: run `claimlab db upgrade`"
         )
 
@@ -42,12 +42,12 @@ def session(settings: Settings, *, write: bool = False) -> Iterator[Session]:
         yield s
 
 
-def upgrade_db(settings: Settings) -> str | None:
-    """Migrate the database to the newest schema; returns the revision."""
-    migrate.upgrade(settings.database_url)
-    return migrate.current(settings.database_url)
+def upgrade_db(settings: Settings) -> tuple[str | None, str | None]:
+    """Migrate the database to the newest schema, waiting for another process doing the
+    same; returns the revisions (before, after)."""
+    return migrate.upgrade(settings.database_url)
 
 
 def database_label(settings: Settings) -> str:
     """The database URL without its password."""
-    return display_url(settings.database_url)
+    return settings.database_label

@@ -35,7 +35,9 @@ def parse_specs(settings: Settings, claim_ids: Sequence[int] | None = None) -> d
                 counts["manual"] = counts.get("manual", 0) + 1
                 continue
             parsed = parser.parse(row.text, row.truncated)
-            store_specs.set_spec(s, row.id, parsed.kind, parsed.predicates, parsed.status)
+            store_specs.set_spec(
+                s, row.id, parsed.kind, parsed.predicates, parsed.status, parsed.reason
+            )
             counts[parsed.status] = counts.get(parsed.status, 0) + 1
     return counts
 
@@ -47,7 +49,13 @@ def parsed_in_memory(rows: list[SpecRow]) -> list[SpecRow]:
     for row in rows:
         if row.spec_status == "unparsed":
             parsed = parser.parse(row.text, row.truncated)
-            row = replace(row, kind=parsed.kind, spec=parsed.predicates, spec_status=parsed.status)
+            row = replace(
+                row,
+                kind=parsed.kind,
+                spec=parsed.predicates,
+                spec_status=parsed.status,
+                spec_reason=parsed.reason or None,
+            )
         out.append(row)
     return out
 

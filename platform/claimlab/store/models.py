@@ -122,6 +122,8 @@ class Claim(Base):
     kind: Mapped[str | None] = mapped_column(String(32))
     spec: Mapped[list[Any] | None] = mapped_column(JSON)
     spec_status: Mapped[str] = mapped_column(String(16), default="unparsed")
+    spec_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the parser left the claim as needs-spec or a description (None once set by hand)."""
     grounding_status: Mapped[str] = mapped_column(
         String(16), default="pending", server_default="pending"
     )

@@ -26,6 +26,7 @@ def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[Cl
         Claim.spec_status,
         Claim.grounding_status,
         Claim.spec,
+        Claim.spec_reason,
     ).order_by(Claim.id)
     mention_query = (
         select(
@@ -84,6 +85,7 @@ def _claim_view(
         confidence_max=max(conf, default=None),
         grounding_status=claim.grounding_status,
         spec=claim.spec,
+        spec_reason=claim.spec_reason,
         verdicts=verdicts,
         reports=list(dict.fromkeys(m.report for m in mentions)),
         mention_list=mentions,

@@ -129,6 +129,13 @@ def claim(url: str, owner: str, lease_s: float) -> ClaimedJob | None:
             )
 
 
+def unfinished(url: str) -> int:
+    """Jobs queued or running: a running job's worker may be alive, or dead with its lease
+    still live (claim() takes the job once the lease expires)."""
+    with session_scope(url) as session:
+        return session.scalar(select(func.count()).where(Job.state.in_(ACTIVE))) or 0
+
+
 def heartbeat(
     url: str,
     job_id: int,

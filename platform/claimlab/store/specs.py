@@ -23,6 +23,7 @@ class SpecRow:
     kind: str | None
     spec: list[dict[str, Any]] | None
     spec_status: str
+    spec_reason: str | None = None
 
 
 def claim_specs(session: Session, claim_ids: list[int] | None = None) -> list[SpecRow]:
@@ -38,21 +39,29 @@ def claim_specs(session: Session, claim_ids: list[int] | None = None) -> list[Sp
             c.kind,
             c.spec,
             c.spec_status,
+            c.spec_reason,
         )
         for c in session.scalars(query)
     ]
 
 
 def set_spec(
-    session: Session, claim_id: int, kind: str, spec: list[dict[str, Any]], status: str
+    session: Session,
+    claim_id: int,
+    kind: str,
+    spec: list[dict[str, Any]],
+    status: str,
+    reason: str | None = None,
 ) -> bool:
-    """Store a spec; a hand-set ('manual') spec is only replaced by another hand-set one."""
+    """Store a spec and the parser's reason (None clears it); a hand-set ('manual') spec is
+    only replaced by another hand-set one."""
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     if claim.spec_status == "manual" and status != "manual":
         return False
     claim.kind, claim.spec, claim.spec_status = kind, spec, status
+    claim.spec_reason = reason or None
     return True
 
 
