@@ -143,7 +143,8 @@ def test_ctrl_c_stops_the_app_the_worker_and_the_running_job(tmp_path):
     try:
         wait_for(lambda: jobs.job_counts(settings).get("running"), 120, "the job to start")
         wait_for(lambda: len(processes_of(home)) >= 4, 30, "serve, app, worker and recipe")
-        assert worker_state(settings).label == "running 1 (1 slot)"
+        # the worker beats every 2 s; its first beat may come just after the job started
+        wait_for(lambda: worker_state(settings).label == "running 1 (1 slot)", 10, "a beat")
         serve.send_signal(signal.SIGINT)
         out, _ = serve.communicate(timeout=60)
     finally:
