@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 from support.app import open_page, rerun, use_app
+from support.rendered import text_of
 from support.scenario import CLAIM_TEXT, SPEC, build
 
 from claimlab.errors import ReadOnlyError
@@ -107,7 +108,10 @@ def test_reports_upload_uses_the_cli_parser(settings, monkeypatch, tmp_path):
     at = rerun(at)
     at.button(key="ingest").click()
     at = rerun(at)
-    assert "weam.txt: added, 9 claim mention(s), 9 new claim(s)." in at.success[0].value
+    assert (
+        text_of(at.success[0].value)
+        == "weam.txt: added as report 1, 9 claim mention(s), 9 new claim(s)."
+    )
     assert len(at.dataframe[0].value) == 1, "the list shows the new report at once"
     assert len(open_page().dataframe[0].value) == 9
 
@@ -119,8 +123,9 @@ def test_reports_upload_uses_the_cli_parser(settings, monkeypatch, tmp_path):
     at = rerun(at)
     at.button(key="ingest").click()
     at = rerun(at)
-    assert at.error[0].value == f"Not ingested: {cli.error.replace(str(path), 'bad.txt')}"
-    assert "bad.txt:" in at.error[0].value and len(list_reports(settings)) == 1
+    shown = text_of(at.error[0].value)
+    assert shown == f"Not ingested: {cli.error.replace(str(path), 'bad.txt')}"
+    assert "bad.txt:" in shown and len(list_reports(settings)) == 1
 
 
 def test_read_only_hides_writes_and_services_refuse(settings, monkeypatch):

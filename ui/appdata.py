@@ -165,9 +165,17 @@ def queue_study(s: Settings, path: str, profile: str) -> tuple[int, int]:
 
 
 def upload_report(s: Settings, data: bytes, name: str) -> IngestResult:
-    """Ingest one uploaded review with the CLI's parser."""
+    """Ingest one uploaded review with the CLI's parser, as a new report."""
     try:
         return reports.ingest_report_bytes(s, data, name)
+    finally:
+        clear()
+
+
+def replace_report(s: Settings, report_id: int, data: bytes, name: str) -> IngestResult:
+    """Replace the chosen report with an uploaded review."""
+    try:
+        return reports.replace_report(s, report_id, data, name)
     finally:
         clear()
 

@@ -10,6 +10,11 @@ class NotReadyError(RuntimeError):
 class ReadOnlyError(PermissionError):
     """A write was asked of a read-only instance (CLAIMLAB_UI_READONLY=1)."""
 
+    def __init__(
+        self, message: str = "this claimlab instance is read-only (CLAIMLAB_UI_READONLY=1)"
+    ):
+        super().__init__(message)
+
 
 class DatabaseUnavailableError(ConnectionError):
     """The database could not be reached (refused, unknown host, timed out, bad login)."""

@@ -4,7 +4,7 @@ import appdata
 import appwidgets
 import streamlit as st
 
-from claimlab.errors import NotReadyError, ReadOnlyError
+from claimlab.errors import NotFoundError, NotReadyError, ReadOnlyError
 from claimlab.present.plain import literal
 
 st.title("Reports")
@@ -13,28 +13,53 @@ frame = appwidgets.load(appdata.reports_frame, settings)
 
 
 def upload(expanded: bool) -> bool:
-    """Ingest an uploaded review with the CLI's parser, show the outcome; True when ingested."""
+    """Ingest an uploaded review as a new report, or replace the report picked here; show
+    the outcome; True when something was stored."""
     if appwidgets.readonly_note(settings, "uploading reviews"):
         return False
     with st.expander("Upload a review file", expanded=expanded):
         st.caption(
             "A review in the format of `examples/reports` (.txt or .md), read by the same "
-            "parser, with the same checks and errors, as `claimlab ingest report`."
+            "parser, with the same checks and errors, as `claimlab ingest report`. Each upload "
+            "is a report of its own (the same content twice is one); to replace a report, "
+            "pick it below."
         )
         uploaded = st.file_uploader("Review file", type=["txt", "md"], key="review_file")
-        if not st.button("Ingest", type="primary", disabled=uploaded is None, key="ingest"):
+        titles = dict(zip(frame["id"], frame["title"], strict=True)) if not frame.empty else {}
+        target = st.selectbox(
+            "Report to replace",
+            list(titles),
+            index=None,
+            format_func=lambda i: f"{i}: {titles[i]}",
+            placeholder="none: ingest as a new report",
+            key="replace_target",
+        )
+        add_col, replace_col, _ = st.columns([1, 1, 3])
+        add = add_col.button("Ingest", type="primary", disabled=uploaded is None, key="ingest")
+        swap = replace_col.button(
+            "Replace", disabled=uploaded is None or target is None, key="replace"
+        )
+        if not (add or swap):
             return False
+        data, name = uploaded.getvalue(), uploaded.name
         try:
-            result = appdata.upload_report(settings, uploaded.getvalue(), uploaded.name)
-        except (NotReadyError, ReadOnlyError) as exc:
-            st.error(str(exc))
+            if swap:
+                result = appdata.replace_report(settings, int(target), data, name)
+            else:
+                result = appdata.upload_report(settings, data, name)
+        except (NotReadyError, NotFoundError, ReadOnlyError) as exc:
+            st.error(literal(exc))
             return False
         if result.status == "failed":
-            st.error(f"Not ingested: {result.error}")
+            st.error(f"Not ingested: {literal(result.error)}")
             return False
+        if result.status == "unchanged":
+            st.info(f"{literal(name)}: unchanged, the same content is report {result.report_id}.")
+            return False
+        done = "added as" if result.status == "added" else "replaced"
         st.success(
-            f"{result.source}: {result.status}, {result.mentions} claim mention(s), "
-            f"{result.new_claims} new claim(s)."
+            f"{literal(name)}: {done} report {result.report_id}, "
+            f"{result.mentions} claim mention(s), {result.new_claims} new claim(s)."
         )
         return True
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from claimlab.config import Settings
+from claimlab.errors import ReadOnlyError
 from claimlab.runs import heartbeats
 from claimlab.runs.events import EventTail
 from claimlab.runs.executors import start
@@ -78,6 +79,8 @@ class Worker:
         options: WorkerOptions,
         on_update: Callable[[list[SlotState]], None] | None = None,
     ) -> None:
+        if settings.ui_readonly:
+            raise ReadOnlyError()
         self.settings, self.options, self.on_update = settings, options, on_update
         self.slots = [SlotState() for _ in range(options.slots)]
         self.stats = WorkerStats()

@@ -22,7 +22,7 @@ def guard(settings: Settings, *, write: bool = False) -> None:
     """Raise NotReadyError unless the database is migrated, and ReadOnlyError for a write
     on a read-only instance."""
     if write and settings.ui_readonly:
-        raise ReadOnlyError("this claimlab instance is read-only (CLAIMLAB_UI_READONLY=1)")
+        raise ReadOnlyError()
     have, want = migrate.current(settings.database_url), _head()
     if have != want:
         raise NotReadyError(
@@ -44,7 +44,9 @@ def session(settings: Settings, *, write: bool = False) -> Iterator[Session]:
 
 def upgrade_db(settings: Settings) -> tuple[str | None, str | None]:
     """Migrate the database to the newest schema, waiting for another process doing the
-    same; returns the revisions (before, after)."""
+    same; returns the revisions (before, after). Refused on a read-only instance."""
+    if settings.ui_readonly:
+        raise ReadOnlyError()
     return migrate.upgrade(settings.database_url)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from claimlab.claims.grounding import ClaimText, PassageText, ground
 from claimlab.config import Settings
-from claimlab.services.access import session
+from claimlab.services.access import guard, session
 from claimlab.store import papers as store_papers
 
 
@@ -14,6 +14,7 @@ def ground_claims(
     settings: Settings, claim_ids: Sequence[int] | None = None, top_k: int = 3
 ) -> dict[str, int]:
     """Find and store supporting passages; returns counts of found, not-found and pending."""
+    guard(settings, write=True)  # before the work, not only at the write
     with session(settings) as s:
         inputs, passages = store_papers.grounding_inputs(s, list(claim_ids) if claim_ids else None)
     paper_of = {pid: paper for pid, (paper, _, _) in passages.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -43,20 +44,54 @@ def ingest_reports(settings: Settings, paths: Iterable[Path]) -> list[IngestResu
     return results
 
 
+def upload_label(name: str) -> str:
+    """The client's file name reduced to a bare, short label (it names, never identifies)."""
+    return " ".join(Path(name.replace("\\", "/")).name.split())[:200] or "review"
+
+
+def _parse_upload(data: bytes, name: str) -> ParsedReport:
+    """Parse an upload; errors name the client's file, the stored source is the content hash
+    with that name as a label."""
+    label = upload_label(name)
+    parsed = parse_report(data, source=label)
+    parsed.source = f"upload:{hashlib.sha256(data).hexdigest()[:16]}:{label}"
+    return parsed
+
+
 def ingest_report_bytes(settings: Settings, data: bytes, name: str) -> IngestResult:
-    """Ingest one review given as bytes (an upload); `name` identifies it."""
+    """Ingest one uploaded review as a new report; the same content again is 'unchanged'.
+
+    `name` (sent by the client) is a label: it never selects a report to replace.
+    """
     guard(settings, write=True)
     try:
-        parsed = parse_report(data, source=name)
+        parsed = _parse_upload(data, name)
     except ReportError as exc:
-        return IngestResult(name, "failed", error=str(exc))
-    return _save(settings, parsed)
+        return IngestResult(upload_label(name), "failed", error=str(exc))
+    return _save(settings, parsed, by_source=False)
 
 
-def _save(settings: Settings, parsed: ParsedReport) -> IngestResult:
+def replace_report(settings: Settings, report_id: int, data: bytes, name: str) -> IngestResult:
+    """Replace report `report_id` (chosen by the user) with an uploaded review; raises
+    NotFoundError when there is no such report."""
+    guard(settings, write=True)
+    try:
+        parsed = _parse_upload(data, name)
+    except ReportError as exc:
+        return IngestResult(upload_label(name), "failed", error=str(exc))
+    return _save(settings, parsed, replace_id=report_id)
+
+
+def _save(
+    settings: Settings, parsed: ParsedReport, replace_id: int | None = None, by_source: bool = True
+) -> IngestResult:
     try:
         with session(settings, write=True) as s:
-            result = save_report(s, parsed, ClaimIndex, canonical_text)
+            result = save_report(
+                s, parsed, ClaimIndex, canonical_text, replace_id=replace_id, by_source=by_source
+            )
+    except ValueError as exc:  # the content is already another report
+        return IngestResult(parsed.source, "failed", error=str(exc))
     except DatabaseError as exc:
         return IngestResult(parsed.source, "failed", error=f"{parsed.source}: database: {exc}")
     return replace(result, warnings=tuple(parsed.warnings))

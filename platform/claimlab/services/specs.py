@@ -11,7 +11,7 @@ from claimlab.claims.parser import SpecParser
 from claimlab.claims.predicates import SpecError, kind_of, validate
 from claimlab.config import Settings
 from claimlab.runs import recipes
-from claimlab.services.access import session
+from claimlab.services.access import guard, session
 from claimlab.store import specs as store_specs
 from claimlab.store.specs import SpecRow
 
@@ -27,6 +27,7 @@ __all__ = [
 
 def parse_specs(settings: Settings, claim_ids: Sequence[int] | None = None) -> dict[str, int]:
     """Parse the specs of claims not set by hand; returns counts per spec status."""
+    guard(settings, write=True)
     parser = SpecParser(recipes.capabilities())
     counts: dict[str, int] = {}
     with session(settings, write=True) as s:
@@ -61,7 +62,9 @@ def parsed_in_memory(rows: list[SpecRow]) -> list[SpecRow]:
 
 
 def set_spec(settings: Settings, claim_id: int, spec: Any) -> list[dict[str, Any]]:
-    """Validate and store a hand-written spec; raises SpecError or NotFoundError."""
+    """Validate and store a hand-written spec; raises SpecError, NotFoundError or
+    ReadOnlyError."""
+    guard(settings, write=True)
     predicates = validate(spec, recipes.capabilities())
     kinds = {kind_of(p) for p in predicates}
     kind = kinds.pop() if len(kinds) == 1 else "comparison"

@@ -93,5 +93,6 @@ def research_questions(
 
 def write_outputs(settings: Settings, study: Study, rows: list[Row]) -> dict[str, Path]:
     """Write the table (CSV, JSON with the answer) and the plot (PNG) into the home folder."""
+    guard(settings, write=True)
     folder = settings.home / "studies" / f"{study.name}-{study.profile}"
     return plots.write_outputs(folder, study, rows)

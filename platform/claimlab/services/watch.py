@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from claimlab.config import Settings
 from claimlab.ingest import arxiv
-from claimlab.services.access import session
+from claimlab.services.access import guard, session
 from claimlab.services.papers import arxiv_settings, ingest_meta
 from claimlab.store import searches
 
@@ -31,6 +31,7 @@ class PassResult:
 
 def add(settings: Settings, query: str, category: str | None, max_results: int) -> tuple[int, bool]:
     """Save a search; returns (id, created)."""
+    guard(settings, write=True)
     with session(settings, write=True) as s:
         return searches.add_search(s, query, category or "", max_results)
 
@@ -47,6 +48,7 @@ def run_pass(settings: Settings) -> list[PassResult]:
     Papers come oldest first and the watermark moves after each one, so a pass that dies
     half-way resumes where it stopped; ingesting a paper twice changes nothing.
     """
+    guard(settings, write=True)  # before asking arXiv anything
     out = []
     for search in list_all(settings):
         new, error = 0, None
@@ -82,6 +84,7 @@ def parse_every(text: str) -> float:
 
 def serve(settings: Settings, every_s: float, on_pass=None, max_passes: int | None = None) -> int:
     """Run a pass now and then every `every_s` seconds until SIGTERM/SIGINT; returns passes."""
+    guard(settings, write=True)
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from sqlalchemy import delete, func, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from claimlab.errors import NotFoundError
 from claimlab.records import IngestResult, ParsedReport
 from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
 
@@ -37,20 +39,44 @@ _REPORT_FIELDS = (
 )
 
 
+CLAIMS_LOCK = 0x636C_636C_6169  # "clclai": the PostgreSQL advisory lock of claim merging
+
+
 def save_report(
     session: Session,
     parsed: ParsedReport,
     new_index: Callable[[], ClaimMatcher],
     canonical: Canonical,
+    *,
+    replace_id: int | None = None,
+    by_source: bool = True,
 ) -> IngestResult:
-    """Store `parsed`, replacing the mentions of an earlier version of the same file.
+    """Store `parsed`: the same content is 'unchanged'; otherwise it replaces report
+    `replace_id` when given, else (with `by_source`) the report of the same file path, else
+    it is a new report. An upload passes by_source=False: a name a client sends replaces
+    nothing.
 
     Mentions join the claim an index (`new_index()`, filled here with every other stored
-    mention) finds for them, or a new claim.
+    mention) finds for them, or a new claim. Merging is serialised: SQLite's write lock is
+    taken at BEGIN, PostgreSQL takes a transaction-scoped advisory lock here, so two
+    processes never both create the same new claim and the second of two identical files
+    finds the first ('unchanged').
     """
-    if session.scalar(select(Report.id).where(Report.sha256 == parsed.sha256)) is not None:
-        return IngestResult(parsed.source, "unchanged")
-    report = session.scalar(select(Report).where(Report.source == parsed.source))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIMS_LOCK})
+    same = session.scalar(select(Report.id).where(Report.sha256 == parsed.sha256))
+    if same is not None:
+        if replace_id is not None and same != replace_id:
+            raise ValueError(f"{parsed.source}: the same content is already report {same}")
+        return IngestResult(parsed.source, "unchanged", same)
+    if replace_id is not None:
+        report = session.get(Report, replace_id)
+        if report is None:
+            raise NotFoundError(f"no report with id {replace_id}")
+    elif by_source:
+        report = session.scalar(select(Report).where(Report.source == parsed.source))
+    else:
+        report = None
     status = "updated" if report else "added"
     touched: set[int] = set()
     if report is None:
@@ -103,7 +129,7 @@ def save_report(
         )
     session.flush()
     _refresh_claims(session, touched, canonical)
-    return IngestResult(parsed.source, status, report.id, len(parsed.claims), new_claims)
+    return IngestResult(report.source, status, report.id, len(parsed.claims), new_claims)
 
 
 def _refresh_claims(session: Session, claim_ids: set[int], canonical: Canonical) -> None:
