@@ -37,13 +37,14 @@ def test_a_deterministic_metric_may_be_constant():
     assert (moved.word, moved.trend) == ("rises", True)
 
 
-def _row(level, system, values):
+def _row(level, system, values, chance=0.1):
     mean, lo, hi = interval(values)
-    return Row(level, system, "en-de", len(values), mean, lo, hi, values, 0)
+    refs = [chance] * len(values)
+    return Row(level, system, "en-de", len(values), mean, lo, hi, values, 0, refs)
 
 
-def test_answer_compares_the_first_and_last_declared_levels_not_best_and_worst():
-    study = Study(
+def _study():
+    return Study(
         path="s.yaml",
         name="s",
         question="q",
@@ -58,6 +59,10 @@ def test_answer_compares_the_first_and_last_declared_levels_not_best_and_worst()
         seeds=3,
         label="p",
     )
+
+
+def test_answer_compares_the_first_and_last_declared_levels_not_best_and_worst():
+    study = _study()
     rows = [
         _row(0.25, "bl-cs", BASE),
         _row(0.5, "bl-cs", [0.60, 0.62, 0.61]),  # the best cell, in the middle
@@ -66,3 +71,25 @@ def test_answer_compares_the_first_and_last_declared_levels_not_best_and_worst()
     text = answer(study, rows)
     assert ", from p=0.25 to p=1.0: en-de: bl-cs: stays within ±0.01 (0.310, n=3 to 0.315" in text
     assert "0.610" not in text and "highest" not in text and "overlap" not in text
+
+
+def test_a_cell_at_chance_makes_the_answer_uninformative_not_a_trend():
+    rows = [
+        _row(0.25, "bl-cs", [0.30, 0.31, 0.32], chance=0.31),
+        _row(1.0, "bl-cs", [0.6, 0.62, 0.61]),
+    ]
+    text = answer(_study(), rows)
+    assert (
+        "bl-cs: uninformative (bl-cs at 0.25 is not significantly above chance: 0.310 vs 0.310"
+        in text
+    )
+    assert "rises" not in text
+
+
+def test_a_cell_without_a_recorded_chance_level_is_uninformative():
+    rows = [
+        _row(0.25, "bl-cs", [0.30, 0.31, 0.32], chance=None),
+        _row(1.0, "bl-cs", [0.6, 0.62, 0.61]),
+    ]
+    text = answer(_study(), rows)
+    assert "uninformative (bl-cs at 0.25: the runs recorded no reference baseline)" in text

@@ -97,7 +97,7 @@ def _finish(settings, digest, value):
         job.job_id,
         "test",
         ok=True,
-        metrics={"clir/en-de/mrr@10": value},
+        metrics={"clir/en-de/mrr@10": value, "ref/chance/clir/en-de/mrr@10": 0.1},
         provenance={},
     )
 
@@ -168,6 +168,7 @@ def test_pairs_may_name_their_setting(settings, tmp_path):
             assert job.config_hash == digest
             bonus = 0.1 if cell.system == "ml-cs" else 0.0
             metrics = {"clir/en-de/mrr@10": 0.2 + seed / 100, "mlir/en-xx/mrr@10": 0.3 + bonus}
+            metrics |= {f"ref/chance/{key}": 0.1 for key in list(metrics)}
             queue.finish(settings.database_url, job.job_id, "test", ok=True, metrics=metrics)
     rows = table(settings, study)
     mlir = {(r.system, r.level): r.mean for r in rows if r.pair == "mlir/en-xx"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from claimlab.judging import stats
 from claimlab.judging.change import change
 from claimlab.judging.checks import deterministic
 from claimlab.judging.rules import Rules
@@ -69,6 +70,12 @@ def _trend(study: Study, rows: list[Row]) -> str:
     """How the mean moves from the first row to the last, in the judge's words."""
     first, last = rows[0], rows[-1]
     table = recipes.capabilities()[study.recipe]
+    who = f"{last.system} against {first.system}" if study.factor == "system" else first.system
+    if not deterministic(table, study.metric):
+        for row in (first, last):
+            why = _uninformative(row)
+            if why:
+                return f"{who}: uninformative ({why})"
     full = first.n == last.n == study.seeds and not first.pending and not last.pending
     moved = change(
         first.values,
@@ -78,8 +85,24 @@ def _trend(study: Study, rows: list[Row]) -> str:
         paired=full,  # values are in seed order only when every seed reported
         deterministic=deterministic(table, study.metric),
     )
-    who = f"{last.system} against {first.system}" if study.factor == "system" else first.system
     return (
         f"{who}: {moved.word} ({first.mean:.3f}, n={first.n} to {last.mean:.3f}, n={last.n}; "
         f"{moved.detail})"
+    )
+
+
+def _uninformative(row: Row) -> str | None:
+    """Why a cell's numbers are no evidence (not above the runs' chance level), else None."""
+    if row.n < RULES.min_seeds or not stats.varies(row.values):
+        return None  # change() says why nothing can be told
+    where = f"{row.system} at {row.level}"
+    if not row.chance or any(c is None for c in row.chance):
+        return f"{where}: the runs recorded no reference baseline"
+    chance = [float(c) for c in row.chance if c is not None]
+    above, p = stats.above(row.values, chance, RULES.alpha)
+    if above:
+        return None
+    return (
+        f"{where} is not significantly above chance: {row.mean:.3f} vs "
+        f"{stats.summary(chance)['mean']:.3f}, one-sided p = {p:.3g}"
     )

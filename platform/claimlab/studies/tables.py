@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import fmean, stdev
 from typing import Any
 
 from scipy import stats
 
+from claimlab.judging.measure import CHANCE
 from claimlab.records import RunView
 from claimlab.runs import recipes
 from claimlab.studies.cells import Cell
@@ -28,6 +29,8 @@ class Row:
     ci_high: float | None
     values: list[float]
     pending: int
+    chance: list[float | None] = field(default_factory=list)
+    """ref/chance/<key> of the runs behind `values`, in the same order (None: not recorded)."""
 
 
 def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Row]:
@@ -37,13 +40,15 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
         for pair in study.pairs:
             setting, where = split_pair(study, pair)
             key = recipes.metric_key(study.recipe, study.task, setting, where, study.metric)
-            values, pending = [], 0
+            values, chance, pending = [], [], 0
             for digest in cell.runs.values():
                 run = known.get(digest)
                 if run is None or run.status != "succeeded":
                     pending += 1
                 elif run.metrics.get(key) is not None:
                     values.append(float(run.metrics[key]))
+                    ref = run.metrics.get(CHANCE.format(key=key))
+                    chance.append(float(ref) if ref is not None else None)
             mean, lo, hi = interval(values)
             rows.append(
                 Row(
@@ -56,6 +61,7 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
                     hi,
                     values,
                     pending,
+                    chance,
                 )
             )
     return rows
