@@ -7,6 +7,7 @@ from support.rendered import text_of
 from support.scenario import MEASURED, PASSAGE, SPEC, build
 
 from claimlab.present.plain import literal
+from claimlab.present.words import predicate_text
 from claimlab.services import jobs
 from claimlab.services.claims import get_claim
 
@@ -29,8 +30,10 @@ def test_claim_page_shows_mentions_evidence_runs_and_verdicts(settings, monkeypa
     assert any(literal(PASSAGE) in m.value for m in at.markdown), "the passage next to the page"
 
     assert json.loads(at.text_area(key=f"spec_text_{scenario.claim_id}").value) == SPEC
+    reading = at.dataframe[1].value
+    assert list(reading["predicate"]) == [predicate_text(p) for p in SPEC]
     assert at.radio[0].value == "mini", "runs default to the largest profile with a verdict"
-    runs = at.dataframe[1].value
+    runs = at.dataframe[2].value
     assert len(runs) == 6 and set(runs["status"]) == {"succeeded"}
     assert sorted(runs[runs["system"] == "zero-shot"]["value"]) == sorted(
         MEASURED["mini"]["zero-shot"]
@@ -54,7 +57,7 @@ def test_claim_page_shows_mentions_evidence_runs_and_verdicts(settings, monkeypa
     )
 
     at.radio[0].set_value("smoke")
-    runs = rerun(at).dataframe[1].value
+    runs = rerun(at).dataframe[2].value
     assert len(runs) == 4 and sorted(runs["seed"]) == [1, 1, 2, 2]
 
 
@@ -101,7 +104,7 @@ def test_spec_is_validated_before_saving(settings, monkeypatch):
     # Stored as validated: the legacy "≥" in today's spelling.
     assert stored.spec == [{**good[0], "op": ">="}] and stored.spec_status == "manual"
     assert at.metric[4].value == "set by hand", "the page shows what was saved"
-    runs = at.dataframe[1].value
+    runs = at.dataframe[2].value
     assert set(runs["system"]) == {"bl-cs", "zero-shot"}, "runs follow the new spec"
 
     at.text_area(key=f"spec_text_{scenario.other_id}").input("[]")  # edited, not saved

@@ -141,6 +141,8 @@ def spec(claim: ClaimView) -> None:
     st.caption(f"Predicates that make the claim measurable ({status}).")
     if claim.spec_status == "unparsed":
         st.caption(f"Not parsed yet: `claimlab claims parse {claim.id}` (or write one here).")
+    if claim.spec:
+        st.dataframe(frames.reading_frame(claim.spec), hide_index=True, width="stretch")
     if appwidgets.readonly_note(settings, "editing the spec"):
         st.code(words.spec_text(claim.spec), language="json")
         return

@@ -114,7 +114,7 @@ def claims_show(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Show one claim with every mention."""
-    from claimlab.present.words import measured_detail
+    from claimlab.present.words import measured_detail, predicate_text
 
     claim = claims.get_claim(settings_for(db), claim_id)
     if claim is None:
@@ -139,6 +139,9 @@ def claims_show(
     say(f"spec ({claim.spec_status}): {to_json(claim.spec) if claim.spec else '-'}")
     if claim.spec_reason:
         say(f"  why {claim.spec_status}: {claim.spec_reason}")
+    for i, p in enumerate(claim.spec or []):
+        read_from = f'  <- "{p["source"]}"' if p.get("source") else ""
+        say(f"  {i}. {predicate_text(p)}{read_from}")
     for verdict in claim.verdicts:
         say(f"{verdict['profile']}: {verdict['state']}", style="bold")
         for rec in verdict["predicates"]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from claimlab.present.words import badge, measured_text, number, verdict_label
+from claimlab.present.words import badge, measured_text, number, predicate_text, verdict_label
 from claimlab.records import ClaimView, JobView, PaperView, ReportView
 
 
@@ -46,6 +46,17 @@ def measurements_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     frame["claimed"] = pd.to_numeric(frame["claimed"], errors="coerce")
     return frame
+
+
+def reading_frame(spec: list[dict[str, Any]] | None) -> pd.DataFrame:
+    """How the claim was read: each predicate in words beside the claim words it came from."""
+    return pd.DataFrame(
+        [
+            {"#": i, "predicate": predicate_text(p), "read from": p.get("source") or ""}
+            for i, p in enumerate(spec or [])
+        ],
+        columns=["#", "predicate", "read from"],
+    )
 
 
 def predicates_frame(verdict: dict[str, Any]) -> pd.DataFrame:

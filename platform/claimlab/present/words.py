@@ -130,7 +130,11 @@ def predicate_text(p: dict[str, Any]) -> str:
     if kind == "value":
         return f"{p.get('lhs')} {where} = {p.get('value')}"
     text = f"{_side(p, 'lhs')} {p.get('op')} {_side(p, 'rhs')} ({where})"
-    return text + (f", {p['qualifier']}" if p.get("qualifier") else "")
+    if p.get("qualifier"):
+        text += f", {p['qualifier']}"
+    if p.get("margin"):
+        text += f", by {p['margin'].get('value')} {p['margin'].get('unit', '')}".rstrip()
+    return text + (f" (hedged: {p['hedge']})" if p.get("hedge") else "")
 
 
 def _side(p: dict[str, Any], side: str) -> str:
