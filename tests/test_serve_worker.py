@@ -150,6 +150,8 @@ def test_ctrl_c_stops_the_app_the_worker_and_the_running_job(tmp_path):
     finally:
         if serve.poll() is None:
             serve.kill()
+            for pid in processes_of(home):  # a failed test leaves no app or worker behind
+                os.kill(pid, signal.SIGKILL)
     assert serve.returncode == 0
     lines = out.splitlines()
     assert lines[-1] == "stopped the app and the worker"
