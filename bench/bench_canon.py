@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from claimlab.claims.canon import ClaimIndex, is_truncated, prepared, similarity
+from claimlab.claims.canon import ClaimIndex, is_truncated, meant, prepared
 
 SIZES = (500, 2_000, 10_000)
 SYSTEMS = ["mBERT", "XLM-R", "mBERT+TLM", "mBERT+WEAM", "mT5", "LaBSE", "BM25", "ColBERT"]
@@ -78,6 +78,7 @@ def _reword(text: str, rng: random.Random) -> str:
 def merge(rows: list[tuple[str, bool]], index: ClaimIndex | None = None) -> list[int]:
     """Claim id of each row, merged as ingestion does (find, else a new claim; then add)."""
     prepared.cache_clear()
+    meant.cache_clear()
     index = index or ClaimIndex()
     ids: list[int] = []
     claims = 0
@@ -92,16 +93,10 @@ def merge(rows: list[tuple[str, bool]], index: ClaimIndex | None = None) -> list
 
 
 class ExhaustiveIndex(ClaimIndex):
-    """The pre-blocking search: every probe against every mention (the reference)."""
+    """Every probe against every mention, by text and by meaning (the reference)."""
 
-    def find(self, text: str, truncated: bool) -> int | None:
-        probe = prepared(text, truncated)
-        best_id, best = None, self.threshold
-        for claim_id, item in self._items:
-            score = similarity(probe, item)
-            if score >= best:
-                best_id, best = claim_id, score
-        return best_id
+    def find(self, text: str, truncated: bool, every: bool = True) -> int | None:
+        return super().find(text, truncated, every=True)
 
 
 def review_file(rows: list[tuple[str, bool]], folder: Path) -> Path:

@@ -142,13 +142,7 @@ def test_canonical_text_prefers_common_complete_wording():
 
 def _exhaustive(index: ClaimIndex, text: str, truncated: bool) -> int | None:
     """The answer of comparing with every mention (what blocking must reproduce)."""
-    probe = MentionText(text, truncated)
-    best_id, best = None, index.threshold
-    for claim_id, item in index._items:
-        score = similarity(probe, item)
-        if score >= best:
-            best_id, best = claim_id, score
-    return best_id
+    return index.find(text, truncated, every=True)
 
 
 def _rewordings(text: str) -> list[str]:

@@ -5,18 +5,37 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from claimlab.claims.canon import ClaimIndex, canonical_text
+from claimlab.claims.parser import ParsedSpec, SpecParser
 from claimlab.config import Settings
 from claimlab.ingest.reports import ReportError, parse_report, read_report
 from claimlab.records import IngestResult, ParsedReport, ReportView
+from claimlab.runs import recipes
 from claimlab.services.access import guard, session
 from claimlab.store import queries
 from claimlab.store.engine import DatabaseError
 from claimlab.store.reports import save_report
 
 REPORT_SUFFIXES = (".txt", ".md")
+
+
+@lru_cache(maxsize=65_536)
+def _reading(text: str, truncated: bool) -> ParsedSpec:
+    """The parser's reading of a mention, for merging by predicates (cached per process)."""
+    return _parser().parse(text, truncated)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> SpecParser:
+    return SpecParser(recipes.capabilities())
+
+
+def claim_matcher() -> ClaimIndex:
+    """The index that merges mentions into claims, reading predicates with the parser."""
+    return ClaimIndex(parse=_reading)
 
 
 def report_files(paths: Iterable[Path]) -> list[Path]:
@@ -88,7 +107,7 @@ def _save(
     try:
         with session(settings, write=True) as s:
             result = save_report(
-                s, parsed, ClaimIndex, canonical_text, replace_id=replace_id, by_source=by_source
+                s, parsed, claim_matcher, canonical_text, replace_id=replace_id, by_source=by_source
             )
     except ValueError as exc:  # the content is already another report
         return IngestResult(parsed.source, "failed", error=str(exc))
