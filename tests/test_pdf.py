@@ -15,6 +15,7 @@ from claimlab.ingest.pdf import (
     page_count,
     render_page_png,
 )
+from claimlab.ingest.pdf.coverage import word_coverage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 FILLER = (
@@ -98,7 +99,13 @@ def test_sections_come_from_bold_and_larger_headings(passages: list[PassageData]
     assert passages[_find(passages, "ALPHA")].section == "1 Introduction"
     assert passages[_find(passages, "LEFTEND")].section == "2 Method"
     assert passages[_find(passages, "RIGHTTOP")].section == "3 Results"
-    assert not any(p.text in {"2 Method", "3 Results", "1 Introduction"} for p in passages)
+    headings = [(p.page, p.text, p.section) for p in passages if p.kind == "heading"]
+    assert headings == [
+        (1, "Alignment Signals for Transfer", "Alignment Signals for Transfer"),
+        (1, "1 Introduction", "1 Introduction"),
+        (2, "2 Method", "2 Method"),
+        (2, "3 Results", "3 Results"),
+    ]
 
 
 def test_line_break_hyphens_removed_but_compounds_kept(passages: list[PassageData]):
@@ -243,16 +250,42 @@ def test_real_revtex_article_front_matter_then_columns():
     caption = passages[_find(passages, "A table that fits into a single column")]
     assert caption.kind == "caption" and caption.text.startswith("TABLE I.")
     assert "II. MATH AND EQUATIONS" in {p.section for p in passages}
-    assert not any(p.text.isdigit() for p in passages), "page numbers are dropped"
+    numbers = [(p.page, p.text, p.section) for p in passages if p.text.isdigit()]
+    assert numbers == [(n, str(n), "") for n in range(2, 8)]
+    assert {p.kind for p in passages if p.text.isdigit()} == {"header"}
 
 
-def test_layout_mode_finds_tables_without_vertical_rules():
+APS_TABLE = [
+    ["Lefta", "Centeredb", "Decimal", "Right"],
+    ["1", "2", "3.001", "4"],
+    ["10", "20", "30", "40"],
+    ["100", "200", "300.0", "400"],
+]
+
+
+def test_table_without_vertical_rules_found_by_lines_and_layout():
     doc = pymupdf.open(FIXTURES / "apssamp.pdf")
     single = pymupdf.open()
     single.insert_pdf(doc, from_page=3, to_page=3)  # page 4 holds TABLE I
-    assert not any(p.kind == "table" for p in extract_passages(single.tobytes()))
+    # REVTeX's rules are image masks drawn by Ghostscript: no vector drawing at all.
+    assert not any(p["items"][0][0] == "l" for p in single[0].get_drawings())
+    passages = extract_passages(single.tobytes())
+    [table] = [p for p in passages if p.kind == "table"]
+    assert table.cells == APS_TABLE
+    assert table.text.splitlines()[1] == "1 | 2 | 3.001 | 4"
+    caption = passages[_find(passages, "A table that fits into a single column")]
+    assert caption.kind == "caption" and passages.index(caption) == passages.index(table) - 1
+    assert not any("3.001" in p.text for p in passages if p.kind != "table")
     tables = [p for p in extract_passages(single.tobytes(), tables="layout") if p.kind == "table"]
     assert len(tables) == 1
     assert tables[0].cells is not None
     assert tables[0].cells[0] == ["Lefta", "Centeredb", "Decimal", "Right"]
     assert "3.001" in tables[0].text
+
+
+@pytest.mark.parametrize("mode", ["lines", "layout", "off"])
+def test_every_word_in_exactly_one_passage(paper: bytes, mode: str):
+    passages = extract_passages(paper, tables=mode)
+    coverage = word_coverage(paper, passages)
+    assert (dict(coverage.lost), dict(coverage.duplicated)) == ({}, {})
+    assert sum(p.kind == "table" for p in passages) == (0 if mode == "off" else 1)

@@ -271,6 +271,7 @@ def grounding_inputs(
     for pid, paper_id, page, text in session.execute(
         select(Passage.id, Passage.paper_id, Passage.page, Passage.text)
         .where(Passage.paper_id.in_(paper_ids))
+        .where(Passage.kind.not_in(("header", "footer")))  # running heads ground nothing
         .order_by(Passage.paper_id, Passage.seq)
     ):
         passages[pid] = (paper_id, page, text)

@@ -1,5 +1,7 @@
-"""PDF to passages: `document` drives the pages; `text`, `layout` and `tables` do the parts."""
+"""PDF to passages: `document` drives the pages; `text`, `layout`, `margins`, `tables` and
+`booktabs` do the parts; `coverage` checks that every word lands in exactly one passage."""
 
+from claimlab.ingest.pdf.coverage import Coverage, word_coverage
 from claimlab.ingest.pdf.document import (
     PassageData,
     PdfError,
@@ -14,6 +16,7 @@ from claimlab.ingest.pdf.text import BBox, Kind, normalize_text
 
 __all__ = [
     "BBox",
+    "Coverage",
     "Kind",
     "PassageData",
     "PdfError",
@@ -24,4 +27,5 @@ __all__ = [
     "normalize_text",
     "page_count",
     "render_page_png",
+    "word_coverage",
 ]

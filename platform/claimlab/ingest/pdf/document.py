@@ -10,22 +10,26 @@ from pathlib import Path
 
 import pymupdf
 
+from claimlab.ingest.pdf.booktabs import Word
 from claimlab.ingest.pdf.layout import merge_fragments, reading_order
-from claimlab.ingest.pdf.tables import TableMode, find_tables, inside_any
+from claimlab.ingest.pdf.margins import mark_margins
+from claimlab.ingest.pdf.tables import TableArea, TableMode, contains, find_areas, table_block
 from claimlab.ingest.pdf.text import BBox, Block, Kind, is_heading, resolve_breaks, text_block
 
 PdfSource = str | Path | bytes
 
 # Without TEXT_PRESERVE_LIGATURES MuPDF splits ligature glyphs; without
-# TEXT_PRESERVE_IMAGES it skips image payloads, which only cost time here.
-_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP
+# TEXT_PRESERVE_IMAGES it skips image payloads, which only cost time here. Glyphs
+# without Unicode read as their CID, as in page.get_text("words").
+_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE
 _MUPDF_ERRORS = (RuntimeError, pymupdf.mupdf.FzErrorBase)
+# What PyMuPDF's table finder and the cell reader raise on odd geometry.
+_TABLE_ERRORS = (*_MUPDF_ERRORS, ValueError, IndexError, ZeroDivisionError, TypeError)
 _CAPTION = re.compile(
     r"(?:table|tab\.|figure|fig\.|algorithm|listing)\s*(?:\d+|[IVXLC]+)(?:\.\d+)?\s*[:.|]",
     re.IGNORECASE,
 )
 _TABLE_CAPTION = re.compile(r"(?:table|tab\.)\s*(?:\d+|[IVXLC]+)\b", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(r"\d{1,4}|[ivx]{1,5}")
 _TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)
 _HTML_LINE = re.compile(r'<p style="[^"]*line-height:([\d.]+)pt">(.*?)</p>')
 _TAIL = 2048
@@ -40,9 +44,11 @@ class PassageData:
     bbox: BBox
     """(x0, y0, x1, y1) in PDF points, origin at the top-left of the page."""
     section: str
-    """Text of the nearest heading before the passage; "" before the first one."""
+    """Text of the nearest heading before the passage (a heading's own text for a
+    heading); "" before the first one and for headers and footers."""
     kind: Kind
-    """"text", "table" or "caption"."""
+    """"text", "table", "caption", "heading", or "header" / "footer" for running heads,
+    feet and page numbers. Every word on a page is in exactly one passage."""
     text: str
     """Normalised text: ligatures split, line-break hyphens removed, single spaces."""
     cells: list[list[str]] | None = None
@@ -83,8 +89,9 @@ def extract_passages(pdf: PdfSource, *, tables: TableMode = "lines") -> list[Pas
 
     Tables are looked for only on pages with a table caption ("Table 2:", "TABLE II.").
     tables="lines" finds ruled tables with `page.find_tables()` where the page draws a
-    grid (cheap); "layout" uses PyMuPDF's layout model instead, which also finds tables
-    without vertical rules (about 0.4 s per such page); "off" keeps table text as text.
+    grid (cheap) and tables drawn with horizontal rules only (booktabs) next to their
+    caption; "layout" uses PyMuPDF's layout model instead (about 0.4 s per such page);
+    "off" keeps table text as text.
     """
     sizes: Counter[str] = Counter()
     with _open(pdf) as doc:
@@ -96,6 +103,7 @@ def extract_passages(pdf: PdfSource, *, tables: TableMode = "lines") -> list[Pas
             if any(page.get_images() for page in doc):
                 raise PdfError("image_only", "the pages hold images but no text (needs OCR)")
             raise PdfError("empty", "no text on any page")
+        mark_margins(pages, [page.rect.height for page in doc])
     resolve_breaks(pages)
     body = float(sizes.most_common(1)[0][0]) if sizes else 10.0
     return list(_passages(pages, body))
@@ -152,29 +160,50 @@ def _open(pdf: PdfSource) -> pymupdf.Document:
 
 
 def _passages(pages: list[list[Block]], body: float) -> Iterable[PassageData]:
-    """Assign sections and turn ordered blocks into passages."""
+    """Assign sections and turn ordered blocks into passages, headings included."""
     section = ""
     for number, blocks in enumerate(pages, start=1):
+        out: list[tuple[Block, str]] = []
         last_heading: Block | None = None
         for b in blocks:
             if b.kind == "text" and is_heading(b, body):
                 # A heading broken over two blocks continues the previous one.
-                joined = (
+                if (
                     last_heading is not None
                     and b.y0 - last_heading.y1 < body
                     and b.x0 < last_heading.x1
                     and last_heading.x0 < b.x1
-                )
-                section = f"{section} {b.text}" if joined else b.text
-                last_heading = b
+                ):
+                    _absorb(last_heading, b)
+                    section = last_heading.text
+                    out[-1] = (last_heading, section)
+                else:
+                    b.kind = "heading"
+                    section, last_heading = b.text, b
+                    out.append((b, section))
                 continue
             last_heading = None
-            if b.kind == "text" and (
-                _PAGE_NUMBER.fullmatch(b.text) or not _TWO_ALNUM.search(b.text)
+            prev = out[-1][0] if out else None
+            if (  # a stray symbol or digit joins the text right above it
+                b.kind == "text"
+                and not _TWO_ALNUM.search(b.text)
+                and prev is not None
+                and prev.kind == "text"
+                and abs(b.y0 - prev.y1) < 2 * body
             ):
+                _absorb(prev, b)
                 continue
+            out.append((b, "" if b.kind in ("header", "footer") else section))
+        for b, where in out:
             bbox = (round(b.x0, 2), round(b.y0, 2), round(b.x1, 2), round(b.y1, 2))
-            yield PassageData(number, bbox, section, b.kind, b.text, b.cells)
+            yield PassageData(number, bbox, where, b.kind, b.text, b.cells)
+
+
+def _absorb(into: Block, b: Block) -> None:
+    """Append b's text to a block and grow its box."""
+    into.text = f"{into.text} {b.text}"
+    into.x0, into.y0 = min(into.x0, b.x0), min(into.y0, b.y0)
+    into.x1, into.y1 = max(into.x1, b.x1), max(into.y1, b.y1)
 
 
 def _page_blocks(page: pymupdf.Page, tables: TableMode, sizes: Counter[str]) -> list[Block]:
@@ -187,10 +216,10 @@ def _page_blocks(page: pymupdf.Page, tables: TableMode, sizes: Counter[str]) -> 
         sizes[height] += len(content)
     raw = textpage.extractBLOCKS()
     aligned = sum(b[4].count("\n") for b in raw) == len(lines)
-    blocks: list[Block] = []
-    has_table_caption = False
+    blocks: dict[int, Block] = {}
+    captions: list[Block] = []
     at = 0
-    for x0, y0, x1, y1, text, _, _ in raw:
+    for x0, y0, x1, y1, text, number, _ in raw:
         n = text.count("\n")
         markup = [content for _, content in lines[at : at + n]] if aligned else []
         block = text_block(x0, y0, x1, y1, text, markup)
@@ -199,10 +228,74 @@ def _page_blocks(page: pymupdf.Page, tables: TableMode, sizes: Counter[str]) -> 
             continue
         if _CAPTION.match(block.text):
             block.kind = "caption"
-            has_table_caption = has_table_caption or bool(_TABLE_CAPTION.match(block.text))
-        blocks.append(block)
-    if tables != "off" and has_table_caption:
-        found = find_tables(page, textpage, tables)
-        if found:
-            blocks = [b for b in blocks if b.kind != "text" or not inside_any(b, found)] + found
-    return merge_fragments(reading_order(blocks))
+            if _TABLE_CAPTION.match(block.text):
+                captions.append(block)
+        blocks[number] = block
+    found: list[Block] = []
+    if tables != "off" and captions:
+        found = _tables(page, textpage, tables, blocks, captions)
+    return merge_fragments(reading_order([*blocks.values(), *found]))
+
+
+def _tables(
+    page: pymupdf.Page,
+    textpage: pymupdf.TextPage,
+    mode: TableMode,
+    blocks: dict[int, Block],
+    captions: list[Block],
+) -> list[Block]:
+    """Table blocks; each word inside a table leaves the text block it came from."""
+    try:
+        areas = find_areas(page, mode, captions)
+    except _TABLE_ERRORS:  # table finding is best effort: the words stay text
+        return []
+    if not areas:
+        return []
+    words: list[Word] = textpage.extractWORDS()
+    taken = [False] * len(words)
+    found = []
+    for area in areas:
+        mine = []
+        for i, w in enumerate(words):
+            if not taken[i] and contains(area.bbox, w):
+                taken[i] = True
+                mine.append(w)
+        if mine:
+            found.append(_read_table(area, mine))
+    left: dict[int, list[Word]] = {}
+    touched: set[int] = set()
+    for i, w in enumerate(words):
+        if taken[i]:
+            touched.add(w[5])
+        else:
+            left.setdefault(w[5], []).append(w)
+    for number in touched:
+        block = blocks.pop(number, None)
+        rest = left.get(number)
+        new = _rebuilt(block, rest) if block is not None and rest else None
+        if new is not None:
+            blocks[number] = new
+    return found
+
+
+def _read_table(area: TableArea, words: list[Word]) -> Block:
+    """The table's block; a table whose cells cannot be read keeps its text, no cells."""
+    try:
+        return table_block(area, words)
+    except _TABLE_ERRORS:
+        lines = [" ".join(w[4] for w in words)]
+        return Block(*area.bbox, lines[0], 1, kind="table")
+
+
+def _rebuilt(block: Block, words: list[Word]) -> Block | None:
+    """A block made again from the words a table left it, keeping its kind."""
+    rows: dict[int, list[str]] = {}
+    for w in sorted(words, key=lambda w: (w[6], w[7])):
+        rows.setdefault(w[6], []).append(w[4])
+    raw = "\n".join(" ".join(r) for r in rows.values())
+    x0, y0 = min(w[0] for w in words), min(w[1] for w in words)
+    x1, y1 = max(w[2] for w in words), max(w[3] for w in words)
+    new = text_block(x0, y0, x1, y1, raw, [])
+    if new is not None:
+        new.kind = block.kind
+    return new

@@ -1,53 +1,118 @@
-"""Ruled tables on a page: where drawn rules form grids, and the text of their cells."""
+"""Tables on a page: where they are (ruled grids, rule-only tables) and their cells."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import pymupdf
 
+from claimlab.ingest.pdf.booktabs import Word, rule_areas, split_cells
 from claimlab.ingest.pdf.text import BBox, Block, normalize_text
 
 TableMode = Literal["lines", "layout", "off"]
 
 
-def find_tables(page: pymupdf.Page, textpage: pymupdf.TextPage, mode: TableMode) -> list[Block]:
-    """Table blocks from find_tables: in "lines" mode only inside drawn grids."""
+@dataclass(frozen=True)
+class TableArea:
+    """Where a table is, and how to read its words into cells."""
+
+    bbox: BBox
+    grid: list[list[BBox | None]] | None = None
+    """Cell boxes row by row (from find_tables); None: cells come from the words' layout."""
+    header_y: float | None = None
+    """For rule-only tables: y of the rule under the header rows, if any."""
+
+
+def find_areas(page: pymupdf.Page, mode: TableMode, captions: list[Block]) -> list[TableArea]:
+    """Ruled grids from find_tables, then rule-only (booktabs) tables next to a caption."""
+    drawings = page.get_drawings() if mode == "lines" else []
+    areas: list[TableArea] = []
     if mode == "layout":
         finder = page.find_tables(use_layout=True)
     else:
-        drawings = page.get_drawings()
         regions = _grid_regions(drawings)
-        if not regions:
-            return []
-        clip = regions[0]
-        for region in regions[1:]:
-            clip |= region
-        # Clipped to the grids, with the drawings handed over, find_tables runs some
-        # 50 times faster than on the whole page.
-        finder = page.find_tables(clip=clip, use_layout=False, paths=drawings)
-    tables = finder.tables if finder else []
-    if not tables:
-        return []
-    # Cell text comes from whole words: Table.extract() splits "66.3" into "663 .".
-    words = [((w[0] + w[2]) / 2, (w[1] + w[3]) / 2, w[4]) for w in textpage.extractWORDS()]
-    found: list[Block] = []
-    for table in tables:
-        cells = [[_cell_text(words, cell) for cell in row.cells] for row in table.rows]
+        finder = None
+        if regions:
+            clip = regions[0]
+            for region in regions[1:]:
+                clip |= region
+            # Clipped to the grids, with the drawings handed over, find_tables runs some
+            # 50 times faster than on the whole page.
+            finder = page.find_tables(clip=clip, use_layout=False, paths=drawings)
+    for table in finder.tables if finder else []:
+        grid = [list(row.cells) for row in table.rows]
+        if len(grid) >= 2 and max(len(r) for r in grid) >= 2:
+            areas.append(TableArea(tuple(table.bbox), grid))
+    if mode == "lines":
+        for bbox, header_y in rule_areas(page, drawings, captions):
+            if not any(_overlap(bbox, a.bbox) for a in areas):
+                areas.append(TableArea(bbox, None, header_y))
+    return areas
+
+
+def table_block(area: TableArea, words: list[Word]) -> Block:
+    """The table passage of an area from the words whose centres lie in it.
+
+    Words that fit no cell are kept as a last line of text, so none is lost; a table
+    whose cells cannot be read keeps its text and has no cells.
+    """
+    rest: list[Word] = []
+    if area.grid is not None:
+        cells, rest = _grid_cells(area.grid, words)
+    else:
+        cells = split_cells(words, area.header_y)
+    if cells is not None:
         cells = [row for row in cells if any(row)]
         if len(cells) < 2 or max(len(r) for r in cells) < 2:
-            continue
-        text = "\n".join(" | ".join(row) for row in cells)
-        found.append(Block(*table.bbox, text, len(cells), kind="table", cells=cells))
-    return found
+            cells = None
+    if cells is None:
+        rest = words
+    lines = [" | ".join(row) for row in cells] if cells else []
+    if rest:
+        lines.extend(_lines(rest))
+    return Block(*area.bbox, "\n".join(lines), max(len(lines), 1), kind="table", cells=cells)
 
 
-def _cell_text(words: list[tuple[float, float, str]], cell: BBox | None) -> str:
-    """Text of the words whose centre lies in the cell ("" for a merged slot)."""
-    if cell is None:
-        return ""
-    x0, y0, x1, y1 = cell
-    return normalize_text(" ".join(w for x, y, w in words if x0 <= x < x1 and y0 <= y < y1))
+def _grid_cells(
+    grid: list[list[BBox | None]], words: list[Word]
+) -> tuple[list[list[str]], list[Word]]:
+    """Cell texts of a ruled grid ("" for a merged slot) and the words in no cell."""
+    # Cell text comes from whole words: Table.extract() splits "66.3" into "663 .".
+    taken = [False] * len(words)
+    cells = []
+    for row in grid:
+        texts = []
+        for cell in row:
+            found = []
+            if cell is not None:
+                x0, y0, x1, y1 = cell
+                for i, w in enumerate(words):
+                    x, y = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+                    if not taken[i] and x0 <= x < x1 and y0 <= y < y1:
+                        taken[i] = True
+                        found.append(w[4])
+            texts.append(normalize_text(" ".join(found)))
+        cells.append(texts)
+    return cells, [w for i, w in enumerate(words) if not taken[i]]
+
+
+def _lines(words: list[Word]) -> list[str]:
+    """Words as lines of text, in MuPDF's block and line order."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for w in sorted(words, key=lambda w: (w[5], w[6], w[7])):
+        out.setdefault((w[5], w[6]), []).append(w[4])
+    return [normalize_text(" ".join(line)) for line in out.values()]
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def contains(bbox: BBox, w: Word) -> bool:
+    """True if the word's centre lies in the box."""
+    x, y = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
 def _grid_regions(drawings: list[dict]) -> list[pymupdf.Rect]:
@@ -80,14 +145,3 @@ def _grid_regions(drawings: list[dict]) -> list[pymupdf.Rect]:
                     keep.append(other)
             clusters = [*keep, (box, horizontal, vertical)]
     return [pymupdf.Rect(box) for box, h, v in clusters if h >= 3 and v >= 3]
-
-
-def inside_any(b: Block, tables: list[Block]) -> bool:
-    """True if at least half of the block's area lies inside one of the tables."""
-    area = max((b.x1 - b.x0) * (b.y1 - b.y0), 1e-6)
-    for t in tables:
-        w = min(b.x1, t.x1) - max(b.x0, t.x0)
-        h = min(b.y1, t.y1) - max(b.y0, t.y0)
-        if w > 0 and h > 0 and w * h >= 0.5 * area:
-            return True
-    return False

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["text", "table", "caption"]
+Kind = Literal["text", "table", "caption", "heading", "header", "footer"]
 BBox = tuple[float, float, float, float]
 
 _BREAK = "\ue000"  # marks a removed line-break hyphen until the document is read
@@ -145,6 +145,8 @@ def is_heading(b: Block, body: float) -> bool:
         return False
     if not (text[0].isalnum() or text[0] in "§("):
         return False
+    if text[-1] in ".!?" and len(text.split()) > 8:
+        return False  # a sentence set in bold, not a heading
     size, bold, italic = _style(b)
     if size >= 1.15 * body or bold >= 0.9:
         return True
