@@ -37,7 +37,8 @@ def mark_margins(pages: list[list[Block]], heights: list[float]) -> None:
         for b, zone in found:
             numbers = _page_numbers(b, index)
             repeated = texts[zone, _DIGITS.sub("#", b.text.lower())] >= 2
-            if repeated or any(offsets[n] >= 2 for n in numbers) or (single and numbers):
+            alone = single and numbers and len(b.text.split()) == 1  # a lone page number
+            if repeated or any(offsets[n] >= 2 for n in numbers) or alone:
                 b.kind = zone
         if found:
             head = [b for b in blocks if b.kind == "header"]
