@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -99,28 +100,30 @@ def save_report(
         )
     ):
         index.add(claim_id, text, truncated)
-    new_claims = 0
+    new: dict[int, Claim] = {}
+    """New claims under negative placeholder ids: one flush at the end gives them real ones."""
     for row in parsed.claims:
         claim_id = index.find(row.text, row.truncated)
         if claim_id is None:
-            claim = Claim(text=row.text, truncated=row.truncated)
-            session.add(claim)
-            session.flush()
-            claim_id, new_claims = claim.id, new_claims + 1
+            claim_id = -(len(new) + 1)
+            new[claim_id] = Claim(text=row.text, truncated=row.truncated)
+            session.add(new[claim_id])
         index.add(claim_id, row.text, row.truncated)
-        touched.add(claim_id)
-        session.add(
-            ClaimMention(
-                claim_id=claim_id,
-                report_id=report.id,
-                row=row.row,
-                line=row.line,
-                text=row.text,
-                truncated=row.truncated,
-                verified=row.verified,
-                confidence=row.confidence,
-            )
+        mention = ClaimMention(
+            report_id=report.id,
+            row=row.row,
+            line=row.line,
+            text=row.text,
+            truncated=row.truncated,
+            verified=row.verified,
+            confidence=row.confidence,
         )
+        if claim_id < 0:
+            mention.claim = new[claim_id]
+        else:
+            mention.claim_id = claim_id
+            touched.add(claim_id)
+        session.add(mention)
     for position, ref in enumerate(parsed.references, 1):
         session.add(
             ReportReference(
@@ -128,20 +131,23 @@ def save_report(
             )
         )
     session.flush()
+    touched.update(claim.id for claim in new.values())
     _refresh_claims(session, touched, canonical)
-    return IngestResult(report.source, status, report.id, len(parsed.claims), new_claims)
+    return IngestResult(report.source, status, report.id, len(parsed.claims), len(new))
 
 
 def _refresh_claims(session: Session, claim_ids: set[int], canonical: Canonical) -> None:
     """Recompute canonical texts; drop claims left without mentions unless set by hand."""
+    texts: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for claim_id, text, truncated in session.execute(
+        select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated)
+        .where(ClaimMention.claim_id.in_(claim_ids))
+        .order_by(ClaimMention.id)
+    ):
+        texts[claim_id].append((text, bool(truncated)))
     for claim in session.scalars(select(Claim).where(Claim.id.in_(claim_ids))):
-        texts = session.execute(
-            select(ClaimMention.text, ClaimMention.truncated)
-            .where(ClaimMention.claim_id == claim.id)
-            .order_by(ClaimMention.id)
-        ).all()
-        if texts:
-            claim.text, claim.truncated = canonical((t, bool(tr)) for t, tr in texts)
+        if texts.get(claim.id):
+            claim.text, claim.truncated = canonical(texts[claim.id])
         elif claim.spec_status != "manual":
             session.delete(claim)
     session.flush()
