@@ -82,7 +82,10 @@ def test_plan_cli_for_smoke(tmp_path: Path) -> None:
         ({"recipe": "nope"}, "unknown recipe"),
         ({"recipe": "codeswitch", "learning_rte": 1}, "unknown config field"),
         ({"recipe": "codeswitch", "system": "magic"}, "unknown system"),
-        ({"recipe": "codeswitch", "settings": ["clir/en-xx"]}, "xx (mixed languages)"),
+        (
+            {"recipe": "codeswitch", "settings": ["clir/en-xx"]},
+            "xx/xall (mixed languages) are for mlir",
+        ),
         ({"recipe": "codeswitch", "profile": "mini"}, "needs data_dir"),
     ],
 )
