@@ -61,8 +61,12 @@ def test_every_measurable_demo_claim_gets_a_smoke_verdict(sqlite_settings):
                 want = NOT_RUN
             else:
                 want = INCONCLUSIVE
-                assert (record["seeds_planned"], record["seeds_used"]) == (2, 2), record
-                for check in record["measured"].values():
+                # A pair the smoke recipe does not measure (mlir xx-en) is its own check.
+                measured = [c for c in record["measured"].values() if c["state"] != CANNOT_RUN]
+                assert measured, (plan.text, record)
+                if len(measured) == len(record["measured"]):
+                    assert (record["seeds_planned"], record["seeds_used"]) == (2, 2), record
+                for check in measured:
                     assert check["state"] == INCONCLUSIVE, (plan.text, check)
                     assert check["reason"].endswith("needs at least 3 on each side"), check
                     assert check["lhs"]["n"] == 2 and check["rhs"]["n"] == 2

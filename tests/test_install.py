@@ -75,5 +75,5 @@ def test_wheel_install_runs_db_upgrade_from_another_directory(tmp_path: Path):
         cwd=elsewhere,
         env={**env, "CLAIMLAB_DATABASE_URL": url},
     )
-    assert f"database at revision {migrate.head()}" in out
+    assert f"database upgraded from empty to {migrate.head()}" in out
     assert migrate.current(url) == migrate.head()
