@@ -35,6 +35,12 @@ def test_named_constraints(db_url):
     uniques = {u["name"] for u in insp.get_unique_constraints("claim_mentions")}
     assert "uq_claim_mentions_report_id_row" in uniques
     fks = {f["name"] for f in insp.get_foreign_keys("claim_mentions")}
-    assert fks == {"fk_claim_mentions_claim_id_claims", "fk_claim_mentions_report_id_reports"}
+    assert fks == {
+        "fk_claim_mentions_claim_id_claims",
+        "fk_claim_mentions_report_id_reports",
+        "fk_claim_mentions_paper_id_papers",
+        "fk_claim_mentions_passage_id_passages",
+    }
+    assert "uq_claim_mentions_paper_id_anchor" in uniques
     indexes = {i["name"] for i in insp.get_indexes("claim_mentions")}
     assert "ix_claim_mentions_claim_id" in indexes

@@ -18,15 +18,24 @@ VERDICT_STATES = (SUPPORTED, REFUTED, INCONCLUSIVE, UNINFORMATIVE, INVALID, NOT_
 
 @dataclass(frozen=True)
 class MentionView:
-    """One report's mention of a claim."""
+    """One report's mention of a claim, or a paper's own statement of it."""
 
     report: str
-    report_id: int
-    row: int
+    """The report's title, or the paper's key (2106.01732v2) for a paper mention."""
+    report_id: int | None
+    row: int | None
     text: str
     truncated: bool
-    verified: bool
-    confidence: float
+    verified: bool | None
+    """The review's mark; None for a paper mention."""
+    confidence: float | None
+    source: str = "review"
+    """review or paper."""
+    paper_id: int | None = None
+    passage_id: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    """The sentence's (or passage's) box on its page, for a paper mention."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,10 @@ class ClaimView:
     """Why the parser left it needs-spec or a description; None when parsed or set by hand."""
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    """Where its mentions come from: "review", "paper" or both."""
+    papers: list[str] = field(default_factory=list)
+    """Keys of the papers that state it themselves."""
     mention_list: list[MentionView] = field(default_factory=list)
     evidence: list[EvidenceView] = field(default_factory=list)
 
@@ -89,7 +102,11 @@ class ClaimView:
         data = self.summary()
         data["mentions_count"] = data.pop("mentions")
         data["mentions"] = [
-            {k: v for k, v in asdict(m).items() if k not in ("report_id", "row")}
+            {
+                k: v
+                for k, v in asdict(m).items()
+                if k not in ("report_id", "row", "paper_id", "passage_id")
+            }
             for m in self.mention_list
         ]
         data["evidence"] = [asdict(e) for e in self.evidence]

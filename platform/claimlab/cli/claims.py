@@ -132,6 +132,9 @@ def claims_show(
         f"confidence mean {claim.confidence_mean}"
     )
     for m in claim.mention_list:
+        if m.source == "paper":
+            say(f"  paper p.{m.page}  [{m.report}] {m.text}")
+            continue
         mark = "✓" if m.verified else "×"
         say(f"  {mark} {m.confidence:.2f}  [{m.report}] {m.text}")
     for e in claim.evidence[:3]:

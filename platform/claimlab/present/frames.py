@@ -19,7 +19,7 @@ def mentions_frame(claim: ClaimView) -> pd.DataFrame:
                 "report": m.report,
                 "row": m.row,
                 "text": m.text,
-                "mark": "✓" if m.verified else "×",
+                "mark": "paper" if m.source == "paper" else ("✓" if m.verified else "×"),
                 "confidence": m.confidence,
                 "cut off": m.truncated,
             }

@@ -63,6 +63,8 @@ class Paper(Base):
     pdf_status: Mapped[str] = mapped_column(String(16), default="missing")
     pdf_error: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int | None] = mapped_column(Integer)
+    extracted_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The sha256 of the PDF its claims were last extracted from (None: never extracted)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -134,26 +136,45 @@ class Claim(Base):
 
 
 class ClaimMention(Base):
-    """One row of one report's claims table."""
+    """One row of one report's claims table, or one claim sentence or table value of a paper."""
 
     __tablename__ = "claim_mentions"
     __table_args__ = (
         UniqueConstraint("report_id", "row"),
+        UniqueConstraint("paper_id", "anchor"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
+        CheckConstraint(
+            "(source = 'review' AND report_id IS NOT NULL) OR "
+            "(source = 'paper' AND paper_id IS NOT NULL AND anchor IS NOT NULL)",
+            name="source_fields",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
-    row: Mapped[int] = mapped_column(Integer)
-    line: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16), default="review", server_default="review")
+    """review (a row of a report's table) or paper (a sentence or table value of a paper)."""
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    row: Mapped[int | None] = mapped_column(Integer)
+    line: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     truncated: Mapped[bool] = mapped_column(Boolean, default=False)
-    verified: Mapped[bool] = mapped_column(Boolean)
-    confidence: Mapped[float] = mapped_column(Float)
+    verified: Mapped[bool | None] = mapped_column(Boolean)
+    """The review's mark; None for a paper's own claim."""
+    confidence: Mapped[float | None] = mapped_column(Float)
+    paper_id: Mapped[int | None] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), index=True
+    )
+    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passages.id", ondelete="SET NULL"))
+    page: Mapped[int | None] = mapped_column(Integer)
+    bbox: Mapped[list[Any] | None] = mapped_column(JSON)
+    """[x0, y0, x1, y1] of the sentence on its page, or of its passage."""
+    anchor: Mapped[str | None] = mapped_column(String(64))
+    """Where in the paper it was read (sentence text hash, or table cell); unique per paper,
+    so extracting a paper again finds its mentions instead of adding new ones."""
 
     claim: Mapped[Claim] = relationship(back_populates="mentions")
-    report: Mapped[Report] = relationship(back_populates="mentions")
+    report: Mapped[Report | None] = relationship(back_populates="mentions")
 
 
 class Passage(Base):
@@ -207,6 +228,25 @@ class SavedSearch(Base):
     """Submission time of the newest paper already ingested by this search."""
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    reproduce_profile: Mapped[str | None] = mapped_column(String(16))
+    """After each pass, queue the runs of its papers' runnable claims at this profile."""
+    reproduce_seeds: Mapped[int | None] = mapped_column(Integer)
+    reproduce_max_runs: Mapped[int | None] = mapped_column(Integer)
+    """Runs queued per pass at most (None: no bound)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchPaper(Base):
+    """A paper a saved search brought in."""
+
+    __tablename__ = "search_papers"
+    __table_args__ = (UniqueConstraint("search_id", "paper_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True
+    )
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

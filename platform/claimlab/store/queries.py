@@ -9,13 +9,16 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from claimlab.records import ClaimView, EvidenceView, MentionView, ReportView
-from claimlab.store.models import Claim, ClaimMention, Report, ReportReference
+from claimlab.store.models import Claim, ClaimMention, Paper, Report, ReportReference
 from claimlab.store.papers import evidence_for
 from claimlab.store.specs import verdicts_for
 
 
-def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[ClaimView]:
-    """Every claim (or those in `claim_ids`) with its mentions, ordered by id."""
+def list_claims(
+    session: Session, claim_ids: list[int] | None = None, source: str | None = None
+) -> list[ClaimView]:
+    """Every claim (or those in `claim_ids`) with its mentions, ordered by id; with `source`
+    ("review" or "paper") only the claims with at least one mention from there."""
     # Plain columns, not ORM entities: listing 10,000 claims is three times faster.
     query = select(
         Claim.id,
@@ -32,22 +35,35 @@ def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[Cl
         select(
             ClaimMention.claim_id,
             Report.title,
+            Paper.arxiv_id,
+            Paper.version,
             ClaimMention.report_id,
             ClaimMention.row,
             ClaimMention.text,
             ClaimMention.truncated,
             ClaimMention.verified,
             ClaimMention.confidence,
+            ClaimMention.source,
+            ClaimMention.paper_id,
+            ClaimMention.passage_id,
+            ClaimMention.page,
+            ClaimMention.bbox,
         )
-        .join(Report, Report.id == ClaimMention.report_id)
-        .order_by(ClaimMention.report_id, ClaimMention.row)
+        .outerjoin(Report, Report.id == ClaimMention.report_id)
+        .outerjoin(Paper, Paper.id == ClaimMention.paper_id)
+        # review rows first, in report order; then paper mentions in the order read
+        .order_by(ClaimMention.report_id.is_(None), ClaimMention.report_id, ClaimMention.row)
+        .order_by(ClaimMention.id)
     )
     if claim_ids is not None:
         query = query.where(Claim.id.in_(claim_ids))
         mention_query = mention_query.where(ClaimMention.claim_id.in_(claim_ids))
+    if source is not None:
+        having = select(ClaimMention.claim_id).where(ClaimMention.source == source)
+        query = query.where(Claim.id.in_(having))
     by_claim: dict[int, list[MentionView]] = defaultdict(list)
-    for claim_id, *fields in session.execute(mention_query):
-        by_claim[claim_id].append(MentionView(*fields))
+    for m in session.execute(mention_query):
+        by_claim[m.claim_id].append(_mention_view(m))
     claims = session.execute(query).all()
     evidence = evidence_for(session, claim_ids, best_only=claim_ids is None)
     verdicts = verdicts_for(session, claim_ids)
@@ -55,6 +71,24 @@ def list_claims(session: Session, claim_ids: list[int] | None = None) -> list[Cl
         _claim_view(c, by_claim[c.id], evidence.get(c.id, []), verdicts.get(c.id, []))
         for c in claims
     ]
+
+
+def _mention_view(m: Row) -> MentionView:
+    paper = f"{m.arxiv_id}v{m.version}" if m.version else m.arxiv_id
+    return MentionView(
+        report=m.title if m.source == "review" else paper,
+        report_id=m.report_id,
+        row=m.row,
+        text=m.text,
+        truncated=m.truncated,
+        verified=m.verified,
+        confidence=m.confidence,
+        source=m.source,
+        paper_id=m.paper_id,
+        passage_id=m.passage_id,
+        page=m.page,
+        bbox=tuple(m.bbox) if m.bbox else None,
+    )
 
 
 def get_claim(session: Session, claim_id: int) -> ClaimView | None:
@@ -69,7 +103,8 @@ def _claim_view(
     evidence: list[EvidenceView],
     verdicts: list[dict],
 ) -> ClaimView:
-    conf = [m.confidence for m in mentions]
+    reviews = [m for m in mentions if m.source == "review"]
+    conf = [m.confidence for m in reviews if m.confidence is not None]
     return ClaimView(
         id=claim.id,
         text=claim.text,
@@ -78,8 +113,8 @@ def _claim_view(
         kind=claim.kind,
         spec_status=claim.spec_status,
         mentions=len(mentions),
-        verified=sum(m.verified for m in mentions),
-        unverified=sum(not m.verified for m in mentions),
+        verified=sum(bool(m.verified) for m in reviews),
+        unverified=sum(not m.verified for m in reviews),
         confidence_mean=round(fmean(conf), 4) if conf else None,
         confidence_min=min(conf, default=None),
         confidence_max=max(conf, default=None),
@@ -87,7 +122,9 @@ def _claim_view(
         spec=claim.spec,
         spec_reason=claim.spec_reason,
         verdicts=verdicts,
-        reports=list(dict.fromkeys(m.report for m in mentions)),
+        reports=list(dict.fromkeys(m.report for m in reviews)),
+        sources=sorted({m.source for m in mentions}, reverse=True),
+        papers=list(dict.fromkeys(m.report for m in mentions if m.source == "paper")),
         mention_list=mentions,
         evidence=evidence,
     )
@@ -97,7 +134,9 @@ def list_reports(session: Session) -> list[ReportView]:
     """Every ingested report, newest first."""
     counts = dict(
         session.execute(
-            select(ClaimMention.report_id, func.count()).group_by(ClaimMention.report_id)
+            select(ClaimMention.report_id, func.count())
+            .where(ClaimMention.report_id.is_not(None))
+            .group_by(ClaimMention.report_id)
         ).all()
     )
     refs: dict[int, list[str]] = defaultdict(list)
