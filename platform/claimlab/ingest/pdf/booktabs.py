@@ -106,9 +106,11 @@ def _accept(run: list[Rule], captions: list[Block]) -> list[tuple[BBox, float | 
     return []
 
 
-def split_cells(words: list[Word], header_y: float | None) -> list[list[str]] | None:
+def split_cells(
+    words: list[Word], header_y: float | None, bold: frozenset[Word] = frozenset()
+) -> list[list[str]] | None:
     """Rows by vertical overlap, columns at the vertical gaps every body row leaves free;
-    None when the words show no column gap."""
+    None when the words show no column gap. A cell set all in `bold` is wrapped in **."""
     if not words:
         return None
     rows: list[list[Word]] = []
@@ -134,7 +136,7 @@ def split_cells(words: list[Word], header_y: float | None) -> list[list[str]] | 
         return None
     cells = []
     for row in rows:
-        texts: list[list[str]] = [[] for _ in range(len(cuts) + 1)]
+        texts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
         # Words closer than a column gap form one phrase, placed by its centre, so a
         # header spanning its column's gap ("Non-English or Math") stays in one cell.
         phrases: list[list[Word]] = []
@@ -145,6 +147,21 @@ def split_cells(words: list[Word], header_y: float | None) -> list[list[str]] | 
                 phrases.append([w])
         for phrase in phrases:
             centre = (phrase[0][0] + phrase[-1][2]) / 2
-            texts[sum(1 for c in cuts if centre > c)].extend(w[4] for w in phrase)
-        cells.append([normalize_text(" ".join(t)) for t in texts])
+            texts[sum(1 for c in cuts if centre > c)].extend(phrase)
+        cells.append([cell_text(t, bold) for t in texts])
     return cells
+
+
+def cell_text(words: list[Word], bold: frozenset[Word]) -> str:
+    """The words of one cell as text, wrapped in ** when every one of them is bold."""
+    text = normalize_text(" ".join(w[4] for w in words))
+    if text and all(w in bold for w in words):
+        return f"**{text}**"
+    return text
+
+
+def plain(cell: str) -> str:
+    """A cell's text without the ** that marks it bold."""
+    if len(cell) > 4 and cell.startswith("**") and cell.endswith("**"):
+        return cell[2:-2]
+    return cell

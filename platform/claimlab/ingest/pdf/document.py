@@ -13,7 +13,14 @@ import pymupdf
 from claimlab.ingest.pdf.booktabs import Word
 from claimlab.ingest.pdf.layout import merge_fragments, reading_order
 from claimlab.ingest.pdf.margins import mark_margins
-from claimlab.ingest.pdf.tables import TableArea, TableMode, contains, find_areas, table_block
+from claimlab.ingest.pdf.tables import (
+    TableArea,
+    TableMode,
+    bold_words,
+    contains,
+    find_areas,
+    table_block,
+)
 from claimlab.ingest.pdf.text import BBox, Block, Kind, is_heading, resolve_breaks, text_block
 
 PdfSource = str | Path | bytes
@@ -261,7 +268,7 @@ def _tables(
                 taken[i] = True
                 mine.append(w)
         if mine:
-            found.append(_read_table(area, mine))
+            found.append(_read_table(area, mine, textpage))
     left: dict[int, list[Word]] = {}
     touched: set[int] = set()
     for i, w in enumerate(words):
@@ -278,10 +285,10 @@ def _tables(
     return found
 
 
-def _read_table(area: TableArea, words: list[Word]) -> Block:
+def _read_table(area: TableArea, words: list[Word], textpage: pymupdf.TextPage) -> Block:
     """The table's block; a table whose cells cannot be read keeps its text, no cells."""
     try:
-        return table_block(area, words)
+        return table_block(area, words, bold_words(textpage, words))
     except _TABLE_ERRORS:
         lines = [" ".join(w[4] for w in words)]
         return Block(*area.bbox, lines[0], 1, kind="table")

@@ -7,8 +7,8 @@ from typing import Literal
 
 import pymupdf
 
-from claimlab.ingest.pdf.booktabs import Word, rule_areas, split_cells
-from claimlab.ingest.pdf.text import BBox, Block, normalize_text
+from claimlab.ingest.pdf.booktabs import Word, cell_text, plain, rule_areas, split_cells
+from claimlab.ingest.pdf.text import BOLD_FONT, BBox, Block, normalize_text
 
 TableMode = Literal["lines", "layout", "off"]
 
@@ -51,31 +51,44 @@ def find_areas(page: pymupdf.Page, mode: TableMode, captions: list[Block]) -> li
     return areas
 
 
-def table_block(area: TableArea, words: list[Word]) -> Block:
+def table_block(area: TableArea, words: list[Word], bold: frozenset[Word] = frozenset()) -> Block:
     """The table passage of an area from the words whose centres lie in it.
 
     Words that fit no cell are kept as a last line of text, so none is lost; a table
-    whose cells cannot be read keeps its text and has no cells.
+    whose cells cannot be read keeps its text and has no cells. A cell whose words are
+    all in `bold` is wrapped in ** (the best result, mostly); the text has no **.
     """
     rest: list[Word] = []
     if area.grid is not None:
-        cells, rest = _grid_cells(area.grid, words)
+        cells, rest = _grid_cells(area.grid, words, bold)
     else:
-        cells = split_cells(words, area.header_y)
+        cells = split_cells(words, area.header_y, bold)
     if cells is not None:
         cells = [row for row in cells if any(row)]
         if len(cells) < 2 or max(len(r) for r in cells) < 2:
             cells = None
     if cells is None:
         rest = words
-    lines = [" | ".join(row) for row in cells] if cells else []
+    lines = [" | ".join(plain(c) for c in row) for row in cells] if cells else []
     if rest:
         lines.extend(_lines(rest))
     return Block(*area.bbox, "\n".join(lines), max(len(lines), 1), kind="table", cells=cells)
 
 
+def bold_words(textpage: pymupdf.TextPage, words: list[Word]) -> frozenset[Word]:
+    """The words whose centre lies in a span set in a bold font."""
+    boxes = [
+        span["bbox"]
+        for block in textpage.extractDICT()["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if span["flags"] & pymupdf.TEXT_FONT_BOLD or BOLD_FONT.search(span["font"])
+    ]
+    return frozenset(w for w in words if any(contains(b, w) for b in boxes))
+
+
 def _grid_cells(
-    grid: list[list[BBox | None]], words: list[Word]
+    grid: list[list[BBox | None]], words: list[Word], bold: frozenset[Word]
 ) -> tuple[list[list[str]], list[Word]]:
     """Cell texts of a ruled grid ("" for a merged slot) and the words in no cell."""
     # Cell text comes from whole words: Table.extract() splits "66.3" into "663 .".
@@ -91,8 +104,8 @@ def _grid_cells(
                     x, y = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
                     if not taken[i] and x0 <= x < x1 and y0 <= y < y1:
                         taken[i] = True
-                        found.append(w[4])
-            texts.append(normalize_text(" ".join(found)))
+                        found.append(w)
+            texts.append(cell_text(found, bold))
         cells.append(texts)
     return cells, [w for i, w in enumerate(words) if not taken[i]]
 

@@ -37,7 +37,7 @@ _CHAR_MAP = str.maketrans(
 )
 _NUMBERED = re.compile(r"(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+\S")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi|cmbx|cmbsy|[-.,]b$", re.IGNORECASE)
+BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi|cmbx|cmbsy|[-.,]b$", re.IGNORECASE)
 _ITALIC_FONT = re.compile(r"italic|oblique|cmti|[-.,]i$", re.IGNORECASE)
 _HTML_TOKEN = re.compile(
     r'<(/?)([bi])>|<span style="font-family:([^,;"]*)[^"]*?font-size:([\d.]+)pt[^"]*">([^<]*)'
@@ -102,7 +102,7 @@ def _style(b: Block) -> tuple[float, float, float]:
             n = len((html.unescape(text) if "&" in text else text).strip())
             sizes[float(size)] = sizes.get(float(size), 0) + n
             chars += n
-            bold += n * (in_bold > 0 or bool(_BOLD_FONT.search(font)))
+            bold += n * (in_bold > 0 or bool(BOLD_FONT.search(font)))
             italic += n * (in_italic > 0 or bool(_ITALIC_FONT.search(font)))
     if not chars:
         return 0.0, 0.0, 0.0
