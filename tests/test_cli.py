@@ -43,7 +43,14 @@ def test_claims_show_json_and_text(demo):
     cid = next(c["id"] for c in claims if c["mentions"] == 2)
     shown = json.loads(run("claims", "show", cid, "--format", "json", "--db", demo).stdout)
     assert shown["id"] == cid and len(shown["mentions"]) == 2
-    assert set(shown["mentions"][0]) == {"report", "text", "truncated", "verified", "confidence"}
+    assert set(shown["mentions"][0]) == {
+        "report",
+        "text",
+        "truncated",
+        "verified",
+        "confidence",
+        "source",
+    }
     text = run("claims", "show", cid, "--db", demo).stdout
     assert shown["text"] in text and "2 mention(s)" in text
     run("claims", "show", 9999, "--db", demo, code=1)

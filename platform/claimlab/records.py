@@ -101,14 +101,7 @@ class ClaimView:
         """Fields for `claims show`: tallies plus every mention."""
         data = self.summary()
         data["mentions_count"] = data.pop("mentions")
-        data["mentions"] = [
-            {
-                k: v
-                for k, v in asdict(m).items()
-                if k not in ("report_id", "row", "paper_id", "passage_id")
-            }
-            for m in self.mention_list
-        ]
+        data["mentions"] = [_mention_detail(m) for m in self.mention_list]
         data["evidence"] = [asdict(e) for e in self.evidence]
         data["spec"] = self.spec
         data["verdicts"] = {
@@ -121,6 +114,14 @@ class ClaimView:
             for v in self.verdicts
         }
         return data
+
+
+def _mention_detail(m: MentionView) -> dict[str, Any]:
+    """A mention for `claims show`: a review's row, or a paper's page and box."""
+    data = asdict(m)
+    drop = ["report_id", "row", "paper_id", "passage_id"]
+    drop += ["page", "bbox"] if m.source == "review" else ["verified", "confidence"]
+    return {k: v for k, v in data.items() if k not in drop}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ A spec is a JSON list of predicates (plain dicts). Fields:
 - `source`: the words of the claim that produced the predicate (a substring of the claim).
 - value: `lhs`, `metric`, `task`, `setting`, optional `pair`, `value` in the metric's own
   units (15.7 MRR@10 -> 0.157); hyperparameter: `parameter`, `value` (a number).
+- `cell`: [row, column] of the results-table cell a value was read from (claim extraction);
+  such a spec comes from the table, so parsing the claim's wording never replaces it.
 """
 
 from __future__ import annotations

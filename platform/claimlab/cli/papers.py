@@ -118,6 +118,35 @@ def papers_show(
         console.print(f"p.{p.page} {p.kind:7} [{p.section or ''}] {p.text[:160]}", highlight=False)
 
 
+@papers_app.command("extract")
+def papers_extract(
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(help="arXiv ids (optionally with version); all papers when none."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Extract claim sentences and results-table values from papers' passages."""
+    from claimlab.services.extraction import extract, extract_keys
+
+    settings = settings_for(db)
+    results = extract_keys(settings, keys) if keys else extract(settings)
+    for r in results:
+        if r.error:
+            err.print(f"[red]failed[/red] {escape(r.error)}", highlight=False)
+            continue
+        console.print(
+            f"{r.arxiv_id}: {r.sentences} claim sentence(s), {r.values} table value(s), "
+            f"{len(r.claim_ids)} claim(s), {r.linked} mentioned by reviews",
+            highlight=False,
+            markup=False,
+        )
+    if not results:
+        console.print("no paper with a PDF to extract")
+    if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
 @app.command("ground")
 def ground_cmd(
     claim: Annotated[int | None, typer.Option("--claim", help="Only this claim.")] = None,

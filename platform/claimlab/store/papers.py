@@ -293,14 +293,24 @@ def save_evidence(
     completed_text: str | None,
     searched: bool,
 ) -> None:
-    """Replace a claim's evidence with (passage id, score, method) rows, best first."""
-    session.execute(delete(Evidence).where(Evidence.claim_id == claim_id))
+    """Replace a claim's evidence with (passage id, score, method) rows, best first; the
+    passages a paper states the claim in (claim extraction's evidence) stay first."""
+    own = Evidence.method.in_(("paper-claim", "paper-number"))
+    session.execute(delete(Evidence).where(Evidence.claim_id == claim_id, ~own))
+    kept = dict(
+        session.execute(
+            select(Evidence.passage_id, Evidence.rank).where(Evidence.claim_id == claim_id)
+        ).all()
+    )
+    start = max(kept.values(), default=0)
+    fresh = [m for m in matches if m[0] not in kept]
     session.add_all(
         Evidence(claim_id=claim_id, passage_id=pid, rank=rank, score=score, method=method)
-        for rank, (pid, score, method) in enumerate(matches, 1)
+        for rank, (pid, score, method) in enumerate(fresh, start + 1)
     )
     claim = session.get_one(Claim, claim_id)
-    claim.grounding_status = "found" if matches else ("not-found" if searched else "pending")
+    found = bool(matches or kept)
+    claim.grounding_status = "found" if found else ("not-found" if searched else "pending")
     if completed_text:
         claim.completed_text = completed_text
     session.flush()
