@@ -14,6 +14,8 @@ from claimlab.present.claims import claim_rows
 from claimlab.present.frames import report_rows
 from claimlab.records import ClaimView, EvidenceView, IngestResult, JobView, PaperView
 from claimlab.services import access, claims, jobs, papers, reports, reproduce, specs, studies
+from claimlab.services import paper_claims as stated
+from claimlab.services.paper_claims import PaperTable
 from claimlab.services.studies import BrokenStudy, Question, StudyResult, load_study
 
 READ_TTL = 30
@@ -38,10 +40,11 @@ def ready(s: Settings) -> str | None:
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def claims_frame(s: Settings) -> pd.DataFrame:
-    """The Claims table, with each report's cited arXiv ids for the paper filter."""
+def claims_frame(s: Settings, source: str | None = None) -> pd.DataFrame:
+    """The Claims table (only claims with a mention from `source`, "review" or "paper",
+    when given), with each report's cited arXiv ids for the paper filter."""
     references = {r.id: r.references for r in reports.list_reports(s)}
-    return claim_rows(claims.list_claims(s), references)
+    return claim_rows(claims.list_claims(s, source=source), references)
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
@@ -93,6 +96,18 @@ def paper_claims(s: Settings, paper_id: int) -> list[ClaimView]:
     return papers.paper_claims(s, paper_id)
 
 
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def stated_claims(s: Settings, paper_id: int) -> list[ClaimView]:
+    """Claims the paper states itself: its sentences and its table values."""
+    return stated.stated_claims(s, paper_id)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def paper_tables(s: Settings, paper_id: int) -> list[PaperTable]:
+    """The paper's results tables read as numbers."""
+    return stated.paper_tables(s, paper_id)
+
+
 @st.cache_data(ttl=JOB_TTL, show_spinner=False)
 def job_list(s: Settings, states: tuple[str, ...] | None = None) -> list[JobView]:
     """Jobs, newest first."""
@@ -127,6 +142,8 @@ _READS = (
     papers_list,
     paper,
     paper_claims,
+    stated_claims,
+    paper_tables,
     job_list,
     job_counts,
     research_questions,

@@ -46,10 +46,13 @@ def query_param(name: str) -> str | None:
 
 
 def open_selected(event: Any, frame: pd.DataFrame, column: str, page: str, param: str) -> None:
-    """Go to `page` with the selected row's `column` as query parameter `param`."""
+    """Go to `page` with the selected row's `column` as query parameter `param` (nowhere
+    when the row has no value there)."""
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(frame):
-        st.switch_page(page, query_params={param: str(frame.iloc[rows[0]][column])})
+        value = frame.iloc[rows[0]][column]
+        if not pd.isna(value):
+            st.switch_page(page, query_params={param: str(value)})
 
 
 def keep(keys: tuple[str, ...], choices: dict[str, list[Any]]) -> None:

@@ -18,19 +18,38 @@ NEXT_STEP = {
     ),
 }
 
+SOURCES = {"all": None, "reviews": "review", "papers": "paper"}
+
 st.title("Claims")
 settings = appdata.settings()
-frame = appwidgets.load(appdata.claims_frame, settings)
+appwidgets.keep(("f_source",), {})
+source = st.radio(
+    "Source",
+    list(SOURCES),
+    horizontal=True,
+    key="f_source",
+    help="Claims a review mentions, claims a paper states in its own text (sentences and "
+    "results-table values), or both",
+)
+frame = appwidgets.load(appdata.claims_frame, settings, SOURCES[source])
 
 if frame.empty:
     upload = "" if settings.ui_readonly else " (or upload one on the Reports page)"
-    st.info(
-        "No claims yet. Ingest review files with `claimlab ingest report examples/reports`"
-        f"{upload} and reload this page."
-    )
+    if source == "papers":
+        st.info(
+            "No claims from the papers' own text yet: `claimlab papers extract` reads them "
+            "from the ingested PDFs."
+        )
+    else:
+        st.info(
+            "No claims yet. Ingest review files with `claimlab ingest report examples/reports`"
+            f"{upload} and reload this page."
+        )
+    appwidgets.remember(("f_source",))
     st.stop()
 
 FILTERS = (
+    "f_source",
     "search",
     "sort",
     "descending",
@@ -106,6 +125,9 @@ event = st.dataframe(
     column_config={
         "id": st.column_config.NumberColumn(width=50),
         "claim": st.column_config.TextColumn(width=420),
+        "source": st.column_config.TextColumn(
+            width=110, help="Mentioned by a review, stated in a paper's own text, or both"
+        ),
         **{
             p: st.column_config.TextColumn(f"verdict {p}", width=125, help=PROFILE_NOTES[p])
             for p in PROFILES

@@ -26,6 +26,7 @@ CLAIM_COLUMNS = [
     "id",
     "claim",
     *PROFILES,
+    "source",
     "reports",
     "✓",
     "×",
@@ -45,12 +46,14 @@ def claim_rows(claims: Iterable[ClaimView], references: dict[int, list[str]]) ->
         best = c.evidence[0] if c.evidence else None
         states = {v["profile"]: v["state"] for v in c.verdicts}
         papers = {p for m in c.mention_list for p in references.get(m.report_id, [])}
+        papers.update(c.papers)  # the papers that state the claim themselves
         if best:
             papers.add(best.paper)
         rows.append(
             {
                 "id": c.id,
                 "claim": c.display_text,
+                "source": " + ".join(c.sources),
                 "reports": len(c.reports),
                 "✓": c.verified,
                 "×": c.unverified,

@@ -12,12 +12,12 @@ from claimlab.records import ClaimView, JobView, PaperView, ReportView
 
 
 def mentions_frame(claim: ClaimView) -> pd.DataFrame:
-    """Every mention of a claim: report, raw text, mark, confidence."""
+    """Every mention of a claim: report (or paper), where in it, raw text, mark, confidence."""
     return pd.DataFrame(
         [
             {
                 "report": m.report,
-                "row": m.row,
+                "where": f"p. {m.page}" if m.source == "paper" else f"row {m.row}",
                 "text": m.text,
                 "mark": "paper" if m.source == "paper" else ("✓" if m.verified else "×"),
                 "confidence": m.confidence,
@@ -25,7 +25,7 @@ def mentions_frame(claim: ClaimView) -> pd.DataFrame:
             }
             for m in claim.mention_list
         ],
-        columns=["report", "row", "text", "mark", "confidence", "cut off"],
+        columns=["report", "where", "text", "mark", "confidence", "cut off"],
     )
 
 
