@@ -167,13 +167,32 @@ def watch_add(
     query: Annotated[str, typer.Argument(help='arXiv query, e.g. abs:"code-switching".')],
     category: Annotated[str | None, typer.Option(help="arXiv category, e.g. cs.CL.")] = None,
     max_results: Annotated[int, typer.Option("--max", help="Papers per pass at most.")] = 50,
+    reproduce: Annotated[
+        str | None,
+        typer.Option(
+            "--reproduce",
+            help="After each pass, queue the runs of the new papers' claims at this profile.",
+        ),
+    ] = None,
+    seeds: Annotated[int | None, typer.Option(help="Seeds per run (with --reproduce).")] = None,
+    max_runs: Annotated[
+        int | None, typer.Option("--max-runs", help="Runs queued per pass at most.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Save a search that `watch run` polls."""
     from claimlab.services import watch
 
-    search_id, created = watch.add(settings_for(db), query, category, max_results)
+    try:
+        search_id, created = watch.add(
+            settings_for(db), query, category, max_results, reproduce, seeds, max_runs
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     console.print(f"saved search {search_id}" + ("" if created else " (already saved)"))
+    if reproduce:
+        bound = f", at most {max_runs} run(s) per pass" if max_runs is not None else ""
+        console.print(f"queues its claims' runs at {reproduce} after each pass{bound}")
 
 
 @watch_app.command("list")
@@ -187,8 +206,15 @@ def watch_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
 
 def _print_pass(results) -> None:
     for r in results:
-        status = f"[red]failed[/red] {r.error}" if r.error else f"{r.new_papers} new paper(s)"
-        console.print(f"search {r.search_id} {r.query!r}: {status}", highlight=False)
+        status = (
+            f"[red]failed[/red] {escape(r.error)}" if r.error else f"{r.new_papers} new paper(s)"
+        )
+        status += f", {r.extracted} extracted"
+        if r.queued or r.waiting:
+            status += f", {r.queued} run(s) queued, {r.waiting} left for later passes"
+        console.print(f"search {r.search_id} {escape(repr(r.query))}: {status}", highlight=False)
+        for e in r.extract_errors:
+            err.print(f"  [red]extraction failed[/red] {escape(e)}", highlight=False)
 
 
 @watch_app.command("run")

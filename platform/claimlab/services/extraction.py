@@ -144,6 +144,12 @@ def pending(settings: Settings, paper_ids: Sequence[int] | None = None) -> list[
     return [r.id for r in refs if r.pdf_status == "ok" and r.extracted_sha256 != r.sha256]
 
 
+def claims_of(settings: Settings, paper_ids: Sequence[int]) -> list[int]:
+    """Claims these papers state (sentences and table values), ascending."""
+    with session(settings) as s:
+        return store.claims_stated_by(s, paper_ids)
+
+
 def _extract_paper(settings: Settings, ref: store.PaperRef, reader) -> ExtractResult:
     if ref.pdf_status != "ok":
         why = f" ({ref.pdf_error})" if ref.pdf_error else ""

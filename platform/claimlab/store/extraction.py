@@ -319,3 +319,14 @@ def reviewed_claims_citing(session: Session, paper_id: int) -> list[int]:
     reviewed = select(ClaimMention.claim_id).where(ClaimMention.source == "review")
     ids = set(session.scalars(cited)) | set(session.scalars(stated))
     return sorted(ids & set(session.scalars(reviewed.where(ClaimMention.claim_id.in_(ids)))))
+
+
+def claims_stated_by(session: Session, paper_ids: Sequence[int]) -> list[int]:
+    """Claims with a mention from one of these papers, ascending."""
+    return sorted(
+        set(
+            session.scalars(
+                select(ClaimMention.claim_id).where(ClaimMention.paper_id.in_(list(paper_ids)))
+            )
+        )
+    )

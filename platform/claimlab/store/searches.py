@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claimlab.store.models import SavedSearch
+from claimlab.store.models import SavedSearch, SearchPaper
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,20 @@ class SearchView:
     watermark: datetime | None
     last_run_at: datetime | None
     last_error: str | None
+    reproduce_profile: str | None = None
+    """After each pass, queue the runs of its papers' runnable claims at this profile."""
+    reproduce_seeds: int | None = None
+    reproduce_max_runs: int | None = None
+    """Runs queued per pass at most (None: no bound)."""
+
+
+@dataclass(frozen=True)
+class Reproduce:
+    """What a saved search queues after each pass."""
+
+    profile: str
+    seeds: int | None = None
+    max_runs: int | None = None
 
 
 def _view(s: SavedSearch) -> SearchView:
@@ -33,6 +47,9 @@ def _view(s: SavedSearch) -> SearchView:
         _aware(s.watermark),
         _aware(s.last_run_at),
         s.last_error,
+        s.reproduce_profile,
+        s.reproduce_seeds,
+        s.reproduce_max_runs,
     )
 
 
@@ -41,17 +58,27 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def add_search(session: Session, query: str, category: str, max_results: int) -> tuple[int, bool]:
-    """Save a search unless the same one exists; returns (id, created)."""
-    found = session.scalar(
+def add_search(
+    session: Session,
+    query: str,
+    category: str,
+    max_results: int,
+    reproduce: Reproduce | None = None,
+) -> tuple[int, bool]:
+    """Save a search unless the same one exists (then only `reproduce`, when given, is
+    updated); returns (id, created)."""
+    row = session.scalar(
         select(SavedSearch).where(SavedSearch.query == query, SavedSearch.category == category)
     )
-    if found:
-        return found.id, False
-    row = SavedSearch(query=query, category=category, max_results=max_results)
-    session.add(row)
+    created = row is None
+    if row is None:
+        row = SavedSearch(query=query, category=category, max_results=max_results)
+        session.add(row)
+    if reproduce is not None:
+        row.reproduce_profile = reproduce.profile
+        row.reproduce_seeds, row.reproduce_max_runs = reproduce.seeds, reproduce.max_runs
     session.flush()
-    return row.id, True
+    return row.id, created
 
 
 def list_searches(session: Session) -> list[SearchView]:
@@ -71,3 +98,26 @@ def finish_pass(session: Session, search_id: int, error: str | None) -> None:
     """Record the end of a pass over a search."""
     row = session.get_one(SavedSearch, search_id)
     row.last_run_at, row.last_error = datetime.now(UTC), error
+
+
+def record_paper(session: Session, search_id: int, paper_id: int) -> None:
+    """Remember that the search brought this paper in (once)."""
+    found = session.scalar(
+        select(SearchPaper.id).where(
+            SearchPaper.search_id == search_id, SearchPaper.paper_id == paper_id
+        )
+    )
+    if found is None:
+        session.add(SearchPaper(search_id=search_id, paper_id=paper_id))
+        session.flush()
+
+
+def search_papers(session: Session, search_id: int) -> list[int]:
+    """Ids of the papers the search brought in, in the order it brought them."""
+    return list(
+        session.scalars(
+            select(SearchPaper.paper_id)
+            .where(SearchPaper.search_id == search_id)
+            .order_by(SearchPaper.id)
+        )
+    )
