@@ -4,11 +4,13 @@ Conventions: a percentage keeps the number as printed (70.1 for "70.1%") with un
 "±" spread or a parenthesised difference after a number is not the value; a cell the PDF
 ingest wrapped in ** (set in bold) is the best; footnote marks never touch the number.
 Header rows are the leading rows without a number, label columns the leading columns without
-one; an empty header cell takes the header to its left, an empty outer label cell the one
-above. A row without numbers and with empty data cells names a group (a setting, mostly); one
-with text in them is a new header row for the rows below, and a known name in its label cell
-("MLIR") names the group. The caption's first sentence, then the whole caption, gives the
-task, setting and metric that a value's own headers do not.
+one; an empty header cell takes the header to its left (or, when the first data cell of a
+header row is empty, labels one to each equal block of columns span their block: PDFs centre
+spanning headers), an empty outer label cell the one above. A row without numbers and with
+empty data cells names a group (a setting, mostly); one with text in them is a new header
+row for the rows below, and a known name in its label cell ("MLIR") names the group. The
+caption's first sentence, then the whole caption, gives the task, setting and metric that a
+value's own headers do not.
 """
 
 from __future__ import annotations
@@ -156,12 +158,29 @@ class _Reader:
         return bool(text) and not role(text) and bool(self.names.label(text).known)
 
     def _filled(self, row: list[str]) -> list[str]:
-        """A header row whose empty data cells take the header to their left."""
+        """A header row whose empty data cells take the header to their left, or, when the
+        first data cell is empty, the centred spanning header of their equal block."""
         out = list(row)
+        spans = self._centred(row)
+        if spans:
+            return out[: self.first] + spans
         for c in range(self.first + 1, len(out)):
             if not clean(out[c]):
                 out[c] = out[c - 1]
         return out
+
+    def _centred(self, row: list[str]) -> list[str] | None:
+        """A PDF places a header spanning k columns by its centre, so it lands inside its
+        span, not at its left: with the first data cell empty and n data columns, labels
+        that sit one in each of equal blocks of n / labels columns span those blocks."""
+        data = row[self.first :]
+        named = [i for i, text in enumerate(data) if clean(text)]
+        if clean(data[0]) or not named or len(data) % len(named):
+            return None
+        width = len(data) // len(named)
+        if width < 2 or any(i // width != k for k, i in enumerate(named)):
+            return None
+        return [data[named[i // width]] for i in range(len(data))]
 
     def _slots(
         self,
