@@ -264,3 +264,47 @@ def test_cli_papers_extract(paper):
     assert out.exit_code == 1
     assert "no paper 9999.99999" in out.stderr
     assert f"{ARXIV}: 10 claim sentence(s)" in out.stdout
+
+
+def test_a_review_ingested_after_extraction_links_the_same_way(paper, tmp_path):
+    (first,) = extraction.extract(paper)
+    stated = {
+        m.text: c.id
+        for c in list_claims(paper, "paper")
+        for m in c.mention_list
+        if m.source == "paper"
+    }
+    later = tmp_path / "later.txt"
+    opposite = "mBERT outperforms mBERT+WEAM on XNLI in the zero-shot setting."
+    reworded = "Word-aligned mBERT is outperformed by mBERT+WEAM in translate-train."
+    later.write_text(review_text("A later review", [opposite, reworded]))
+    (added,) = ingest_reports(paper, [later])
+    assert (added.status, added.new_claims) == ("added", 1)
+    by_text = {m.text: c for c in list_claims(paper) for m in c.mention_list}
+    assert (
+        by_text[reworded].id
+        == stated["Word-aligned mBERT is surpassed by mBERT+WEAM in the translate-train setting."]
+    )
+    assert by_text[reworded].sources == ["review", "paper"]
+    assert by_text[opposite].sources == ["review"]
+    assert by_text[opposite].id not in first.claim_ids
+    (again,) = extraction.extract(paper, [first.paper_id])
+    assert again.claim_ids == first.claim_ids and again.linked == 3
+
+
+def test_the_real_table_reader_gives_the_same_value_claims(paper, monkeypatch):
+    monkeypatch.setattr(extraction, "table_reader", REAL_READER)
+    assert REAL_READER() is not None  # claims.table_values is there
+    (result,) = extraction.extract(paper)
+    assert (result.sentences, result.values, result.error) == (10, 4, None)
+    values = sorted(
+        (p["lhs"], p["task"], p["setting"], p.get("pair", ""), p["value"])
+        for c in list_claims(paper, "paper")
+        for p in c.spec or []
+        if "cell" in p
+    )
+    assert values == [
+        ("mbert", "xnli", "zero-shot", "", 0.663),
+        ("mbert", "xnli", "zero-shot", "de", 0.7),
+        ("mbert+weam", "xnli", "zero-shot", "de", 0.724),
+    ]  # the fourth, 70.1 on average, joined the paper's sentence saying the same
