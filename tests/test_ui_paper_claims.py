@@ -217,3 +217,24 @@ def test_paper_tables_service_reads_the_stored_cells(extracted):
         ("mbert", "avg", 71.8, False),
         ("mbert+weam", "de", 73.3, True),
     ]
+
+
+def test_paper_page_of_a_real_latex_pdf_after_extraction(settings, monkeypatch):
+    fixture = Path(__file__).parent / "fixtures" / "pdf" / "sample-sigconf.pdf"
+    assert ingest_pdf(settings, fixture, "2001.00001v1").status == "added"
+    [result] = extract(settings)
+    assert (result.sentences, result.values, result.error) == (0, 0, None)
+    use_app(monkeypatch, settings)
+    at = open_page("app_pages/paper.py", key="2001.00001v1")
+    captions = [c.value for c in at.caption]
+    assert "No sentence of this paper states a claim the parser recognises." in captions
+    assert any("none names a recipe's system and metric" in c for c in captions)
+    assert not any("claimlab papers extract" in i.value for i in at.info)
+    values = at.dataframe[0].value
+    shown = values[["table", "page", "system", "metric", "value"]].values.tolist()
+    assert shown == [
+        ["Table 2", 4, "\\author", "A Number", "100"],
+        ["Table 2", 4, "\\table", "A Number", "300"],
+        ["Table 2", 4, "\\table*", "A Number", "400"],
+    ]
+    assert values["claim"].isna().all()

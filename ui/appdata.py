@@ -13,7 +13,17 @@ from claimlab.errors import DatabaseUnavailableError, NotReadyError
 from claimlab.present.claims import claim_rows
 from claimlab.present.frames import report_rows
 from claimlab.records import ClaimView, EvidenceView, IngestResult, JobView, PaperView
-from claimlab.services import access, claims, jobs, papers, reports, reproduce, specs, studies
+from claimlab.services import (
+    access,
+    claims,
+    extraction,
+    jobs,
+    papers,
+    reports,
+    reproduce,
+    specs,
+    studies,
+)
 from claimlab.services import paper_claims as stated
 from claimlab.services.paper_claims import PaperTable
 from claimlab.services.studies import BrokenStudy, Question, StudyResult, load_study
@@ -103,6 +113,12 @@ def stated_claims(s: Settings, paper_id: int) -> list[ClaimView]:
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
+def extracted(s: Settings, paper_id: int) -> bool:
+    """True when the paper's claims were extracted from its current PDF."""
+    return paper_id not in extraction.pending(s, [paper_id])
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
 def paper_tables(s: Settings, paper_id: int) -> list[PaperTable]:
     """The paper's results tables read as numbers."""
     return stated.paper_tables(s, paper_id)
@@ -143,6 +159,7 @@ _READS = (
     paper,
     paper_claims,
     stated_claims,
+    extracted,
     paper_tables,
     job_list,
     job_counts,

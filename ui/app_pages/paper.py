@@ -83,13 +83,16 @@ else:
 
 own = appdata.stated_claims(settings, paper.id)
 tables = appdata.paper_tables(settings, paper.id)
+done = paper.pdf_status == "ok" and appdata.extracted(settings, paper.id)
 extract_hint = f"`claimlab papers extract {paper.key}` reads them from the PDF."
 
 st.subheader("Claims the paper states")
 sentences = stated.stated_frame(own, paper.key, [t.passage_id for t in tables])
 if sentences.empty:
-    if paper.pdf_status == "ok":
-        st.info(f"No claim sentences extracted from this paper yet: {extract_hint}")
+    if done:
+        st.caption("No sentence of this paper states a claim the parser recognises.")
+    elif paper.pdf_status == "ok":
+        st.info(f"Claims not extracted from this paper yet: {extract_hint}")
     else:
         st.caption("No PDF, no sentences.")
 else:
@@ -131,7 +134,13 @@ else:
     st.caption(
         f"{len(values)} number(s) from {values['table'].nunique()} table(s) · {claimed} are "
         "value claims (a recipe's system and metric), with their verdicts · "
-        + ("select a row with a claim to open it" if claimed else extract_hint)
+        + (
+            "select a row with a claim to open it"
+            if claimed
+            else "none names a recipe's system and metric"
+            if done
+            else extract_hint
+        )
     )
     event = st.dataframe(
         values,

@@ -8,6 +8,7 @@ from claimlab.claims.table_values import TableValue, read_table
 from claimlab.config import Settings
 from claimlab.records import ClaimView
 from claimlab.services.access import session
+from claimlab.services.extraction import claims_of
 from claimlab.store import tables
 from claimlab.store.queries import list_claims
 
@@ -24,8 +25,8 @@ class PaperTable:
 
 def stated_claims(settings: Settings, paper_id: int) -> list[ClaimView]:
     """The claims with a mention from the paper's own text (sentences and table values)."""
+    ids = claims_of(settings, [paper_id])
     with session(settings) as s:
-        ids = tables.claims_stated_in(s, paper_id)
         return list_claims(s, ids) if ids else []
 
 

@@ -1,4 +1,4 @@
-"""A paper's table passages with their captions, and the claims the paper states."""
+"""A paper's table passages with their captions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from claimlab.store.models import ClaimMention, Passage
+from claimlab.store.models import Passage
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,3 @@ def table_passages(session: Session, paper_id: int) -> list[TablePassage]:
         ]
         out.append(TablePassage(row.id, row.page, row.cells, min(near)[2] if near else None))
     return out
-
-
-def claims_stated_in(session: Session, paper_id: int) -> list[int]:
-    """Ids of the claims the paper states itself (paper mentions), ascending."""
-    ids = session.scalars(
-        select(ClaimMention.claim_id)
-        .where(ClaimMention.source == "paper", ClaimMention.paper_id == paper_id)
-        .distinct()
-    ).all()
-    return sorted(ids)
