@@ -4,7 +4,8 @@ the paper's numbers; the claims listing's source filter; `claimlab papers extrac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 
 import pymupdf
 import pytest
@@ -14,6 +15,7 @@ from support.reviews import review_text
 from typer.testing import CliRunner
 
 from claimlab.cli import app
+from claimlab.errors import ReadOnlyError
 from claimlab.services import extraction
 from claimlab.services.claims import get_claim, list_claims
 from claimlab.services.grounding import ground_claims
@@ -308,3 +310,28 @@ def test_the_real_table_reader_gives_the_same_value_claims(paper, monkeypatch):
         ("mbert", "xnli", "zero-shot", "de", 0.7),
         ("mbert+weam", "xnli", "zero-shot", "de", 0.724),
     ]  # the fourth, 70.1 on average, joined the paper's sentence saying the same
+
+
+def test_read_only_refuses_and_cli_lists_by_source(paper):
+    with pytest.raises(ReadOnlyError):
+        extraction.extract(replace(paper, ui_readonly=True))
+    extraction.extract(paper)
+    runner = CliRunner()
+    db = ["--db", paper.database_url]
+    env = {"CLAIMLAB_HOME": str(paper.home)}
+    out = runner.invoke(app, ["claims", "list", "--source", "review", "-f", "json", *db], env=env)
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)
+    assert sorted(tuple(r["sources"]) for r in rows) == [
+        ("review",),
+        ("review",),
+        ("review", "paper"),
+        ("review", "paper"),
+    ]
+    out = runner.invoke(app, ["claims", "list", "--source", "blog", *db], env=env)
+    assert out.exit_code == 1 and "source 'blog'" in out.stderr
+    paper_claim = next(c for c in list_claims(paper, "paper") if c.sources == ["paper"])
+    out = runner.invoke(app, ["claims", "show", str(paper_claim.id), *db], env=env)
+    assert out.exit_code == 0, out.output
+    (mention,) = paper_claim.mention_list
+    assert f"  paper p.{mention.page}  [{ARXIV}] {mention.text}" in out.stdout

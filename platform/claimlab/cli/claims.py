@@ -93,12 +93,24 @@ def reports_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
 
 
 @claims_app.command("list")
-def claims_list(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+def claims_list(
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    source: Annotated[
+        str | None,
+        typer.Option(help="review or paper: claims with a mention from a review / a paper."),
+    ] = None,
+) -> None:
     """List canonical claims with how many reports mention and verify them."""
-    rows = [c.summary() for c in claims.list_claims(settings_for(db))]
+    try:
+        found = claims.list_claims(settings_for(db), source=source)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    rows = [c.summary() for c in found]
     columns = {
         "id": "id",
         "text": "claim",
+        "sources": "source",
         "mentions": "mentions",
         "verified": "✓",
         "unverified": "×",
