@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -335,3 +336,19 @@ def test_read_only_refuses_and_cli_lists_by_source(paper):
     assert out.exit_code == 0, out.output
     (mention,) = paper_claim.mention_list
     assert f"  paper p.{mention.page}  [{ARXIV}] {mention.text}" in out.stdout
+
+
+def test_real_latex_papers_sentences_get_their_own_boxes(settings):
+    fixtures = Path(__file__).parent / "fixtures" / "pdf"
+    for i, name in enumerate(("apssamp.pdf", "elstest-5p.pdf", "sample-sigconf.pdf")):
+        assert ingest_pdf(settings, fixtures / name, f"2401.0000{i}v1").status == "added"
+    results = extraction.extract(settings)
+    assert [(r.arxiv_id, r.sentences, r.values, r.error) for r in results] == [
+        ("2401.00000v1", 1, 0, None),
+        ("2401.00001v1", 23, 0, None),  # 24 claim sentences, one repeated word for word
+        ("2401.00002v1", 0, 0, None),
+    ]
+    boxes = {p.id: p.bbox for r in results for p in get_paper(settings, r.arxiv_id).passages}
+    mentions = [m for c in list_claims(settings, "paper") for m in c.mention_list]
+    own = [m for m in mentions if m.bbox != boxes[m.passage_id]]
+    assert (len(own), len(mentions)) == (20, 24)  # math the PDF spells otherwise: passage box

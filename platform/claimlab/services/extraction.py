@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -265,29 +266,34 @@ def _sentence_boxes(
                 page = doc[passage.page - 1]
                 clip = pymupdf.Rect(passage.bbox) + (-1, -1, 1, 1)
                 words_of[passage.id] = page.get_text("words", clip=clip, sort=False)
-            out.append(_box(words_of[passage.id], passage.text, sentence))
+            out.append(_box(words_of[passage.id], sentence))
     return out
 
 
-def _box(words: list[tuple], text: str, sentence: X.Sentence):
-    """Union of the boxes of the sentence's words when the passage's words line up with
-    its text token for token; None otherwise (the passage's box is used)."""
-    tokens = text.split()
-    if len(words) != len(tokens):
+def _box(words: list[tuple], sentence: X.Sentence):
+    """Union of the boxes of the words that spell the sentence, matched on their letters
+    (NFKC, case, spaces and hyphens ignored, so line-break hyphens and ligatures do not
+    matter); None when the passage's words do not spell it once (the passage box is used)."""
+    letters, owner = [], []
+    for i, w in enumerate(words):
+        for ch in _compact(w[4]):
+            letters.append(ch)
+            owner.append(i)
+    spelled, wanted = "".join(letters), _compact(sentence.text)
+    at = spelled.find(wanted) if wanted else -1
+    if at < 0 or spelled.find(wanted, at + 1) >= 0:
         return None
-    first = len(text[: sentence.start].split())
-    n = len(sentence.text.split())
-    chosen = words[first : first + n]
-    if not chosen or any(
-        w[4] != t for w, t in zip(chosen, tokens[first : first + n], strict=False)
-    ):
-        return None
+    chosen = words[owner[at] : owner[at + len(wanted) - 1] + 1]
     return (
         round(min(w[0] for w in chosen), 2),
         round(min(w[1] for w in chosen), 2),
         round(max(w[2] for w in chosen), 2),
         round(max(w[3] for w in chosen), 2),
     )
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
 
 
 def _link_numbers(s, claim_id: int) -> None:
