@@ -455,6 +455,59 @@ def test_bold_cells_of_a_generated_pdf_are_best():
     ]
 
 
+def _spanning_paper() -> bytes:
+    """A rule-only table whose task headers are centred over two columns each, with short
+    rules under them, and best numbers in bold; the caption pairs tasks with metrics."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    caption = "Table 2: Zero-shot results on XNLI (accuracy) and MLQA (F1)."
+    page.insert_text((50, 80), caption, fontsize=9)
+    page.draw_line((50, 90), (360, 90), width=0.6)
+    for text, (a, b) in (("XNLI", (170, 245)), ("MLQA", (275, 350))):
+        width = pymupdf.get_text_length(text, fontsize=9)
+        page.insert_text(((a + b - width) / 2, 102), text, fontsize=9)
+        page.draw_line((a, 105), (b, 105), width=0.4)
+    body = [
+        ["Model", "de", "fr", "de", "zh"],
+        ["mBERT", "70.5", "73.1", "59.0", "59.6"],
+        ["mBERT+WEAM", "**73.3**", "**75.8**", "**62.3**", "**61.8**"],
+    ]
+    for r, row in enumerate(body):
+        for x, cell in zip((55, 170, 215, 275, 320), row, strict=True):
+            font = "hebo" if cell.startswith("**") else "helv"
+            page.insert_text((x, 117 + 14 * r), cell.strip("*"), fontsize=9, fontname=font)
+    page.draw_line((50, 121), (360, 121), width=0.6)
+    page.draw_line((50, 150), (360, 150), width=0.6)
+    return doc.tobytes()
+
+
+def test_centred_spanning_headers_through_the_ingest():
+    paper = _spanning_paper()
+    passages = extract_passages(paper)
+    assert word_coverage(paper, passages).ok
+    [caption, table] = passages
+    assert table.cells == [
+        ["", "", "XNLI", "", "MLQA"],
+        ["Model", "de", "fr", "de", "zh"],
+        ["mBERT", "70.5", "73.1", "59.0", "59.6"],
+        ["mBERT+WEAM", "**73.3**", "**75.8**", "**62.3**", "**61.8**"],
+    ]
+    assert rows(read_table(table.cells, caption.text)) == [
+        (system, task, "zero-shot", lang, metric, value, None, r == 3, r, c)
+        for r, system, values in (
+            (2, "mbert", (70.5, 73.1, 59.0, 59.6)),
+            (3, "mbert+weam", (73.3, 75.8, 62.3, 61.8)),
+        )
+        for c, (task, lang, metric), value in zip(
+            range(1, 5),
+            (("xnli", "de", "accuracy"), ("xnli", "fr", "accuracy"), ("mlqa", "de", "f1"),
+             ("mlqa", "zh", "f1")),
+            values,
+            strict=True,
+        )
+    ]  # fmt: skip
+
+
 def test_precision_and_recall_over_the_test_tables():
     """Exact tuple match against what a reader of each table would write down."""
     gold: list[Row] = []

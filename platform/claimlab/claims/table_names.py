@@ -174,6 +174,26 @@ class Names:
                 known["metric"] = found[0]
         return known
 
+    def task_metrics(self, caption: str) -> dict[str, str]:
+        """Each task's metric when a caption pairs them ("XNLI (accuracy) and MLQA (F1)"):
+        as many tasks as metrics, each metric after its task and before the next one."""
+        for recipe in self._order:
+            tasks = find(caption, _patterns()[recipe]["tasks"])
+            metrics = find(caption, _patterns()[recipe]["metrics"])
+            if not tasks and not metrics:
+                continue
+            ends = [t.start for t in tasks[1:]] + [len(caption)]
+            pairs = zip(tasks, metrics, ends, strict=False)
+            if (
+                len(tasks) >= 2
+                and len(tasks) == len(metrics)
+                and len({t.name for t in tasks}) == len(tasks)
+                and all(t.start <= m.start < e for t, m, e in pairs)
+            ):
+                return {t.name: m.name for t, m in zip(tasks, metrics, strict=True)}
+            return {}
+        return {}
+
     def metrics(self, text: str) -> list[str]:
         """Every metric named in the text, in order (for "F1 / EM" cells)."""
         for recipe in self._order:

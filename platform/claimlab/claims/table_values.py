@@ -10,7 +10,8 @@ spanning headers), an empty outer label cell the one above. A row without number
 empty data cells names a group (a setting, mostly); one with text in them is a new header
 row for the rows below, and a known name in its label cell ("MLIR") names the group. The
 caption's first sentence, then the whole caption, gives the task, setting and metric that a
-value's own headers do not.
+value's own headers do not; a caption pairing tasks with metrics ("XNLI (accuracy) and MLQA
+(F1)") gives each task its metric.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ class _Reader:
         headers = [self._filled(row) for row in self.cells[: self.top]]
         roles = [role(self.cells[self.top - 1][c]) if self.top else None for c in range(self.first)]
         caption = self.names.mentioned(self.caption)
+        paired = self.names.task_metrics(self.caption)
         group = [t for row in headers for t in row[: self.first] if self._names_group(t)]
         above = [""] * self.first
         out: list[TableValue] = []
@@ -134,6 +136,8 @@ class _Reader:
                     continue
                 for j, (value, pct) in enumerate(found):
                     slots, percent = self._slots(labels, roles, headers, c, group, j, len(found))
+                    if "metric" not in slots and slots.get("task") in paired:
+                        slots["metric"] = paired[slots["task"]]
                     for slot, name in caption.items():
                         slots.setdefault(slot, name)
                     percent = percent or pct or bool(_PERCENT_NOTE.search(self.caption))
