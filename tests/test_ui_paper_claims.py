@@ -17,7 +17,7 @@ from claimlab.services.claims import list_claims
 from claimlab.services.extraction import extract
 from claimlab.services.paper_claims import PaperTable, paper_tables
 from claimlab.services.papers import ingest_pdf
-from claimlab.services.reports import ingest_reports
+from claimlab.services.reports import ingest_reports, list_reports
 from conftest import EXAMPLE_REPORTS
 
 KEY = "2106.01732v2"
@@ -238,3 +238,13 @@ def test_paper_page_of_a_real_latex_pdf_after_extraction(settings, monkeypatch):
         ["Table 2", 4, "\\table*", "A Number", "400"],
     ]
     assert values["claim"].isna().all()
+
+
+def test_papers_page_counts_the_claims_each_paper_states(extracted, monkeypatch):
+    use_app(monkeypatch, extracted)
+    papers = open_page("app_pages/papers.py").dataframe[0].value.set_index("paper")
+    stated = list_claims(extracted, source="paper")
+    assert papers.loc[KEY, "stated"] == len(stated) > 0
+    citing = {r.title for r in list_reports(extracted) if KEY in r.references}
+    cited = [c for c in list_claims(extracted, source="review") if citing & set(c.reports)]
+    assert papers.loc[KEY, "claims"] == len(cited) == 12

@@ -54,7 +54,13 @@ def claims_frame(s: Settings, source: str | None = None) -> pd.DataFrame:
     """The Claims table (only claims with a mention from `source`, "review" or "paper",
     when given), with each report's cited arXiv ids for the paper filter."""
     references = {r.id: r.references for r in reports.list_reports(s)}
-    return claim_rows(claims.list_claims(s, source=source), references)
+    return claim_rows(claims_list(s, source), references)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def claims_list(s: Settings, source: str | None = None) -> list[ClaimView]:
+    """Claim records (only those with a mention from `source` when given)."""
+    return claims.list_claims(s, source=source)
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
@@ -150,6 +156,7 @@ def study_result(s: Settings, path: str, profile: str) -> StudyResult:
 
 _READS = (
     ready,
+    claims_list,
     claims_frame,
     claim,
     claim_choices,

@@ -18,7 +18,7 @@ if not found:
     )
     st.stop()
 
-frame = frames.papers_frame(found)
+frame = frames.papers_frame(found, appwidgets.load(appdata.claims_list, settings, "paper"))
 counts = frame["PDF"].value_counts()
 st.caption(
     f"{len(frame)} paper version(s) · "
@@ -32,6 +32,13 @@ event = st.dataframe(
     key="papers_table",
     on_select="rerun",
     selection_mode="single-row",
-    column_config={"title": st.column_config.TextColumn(width="large")},
+    column_config={
+        "title": st.column_config.TextColumn(width="large"),
+        "claims": st.column_config.NumberColumn(help="Claims of the reviews that cite it"),
+        "stated": st.column_config.NumberColumn(
+            help="Claims it states itself: sentences and results-table values "
+            "(`claimlab papers extract`)"
+        ),
+    },
 )
 appwidgets.open_selected(event, frame, "paper", "app_pages/paper.py", "key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -112,8 +113,10 @@ def _values(values: list[float] | None) -> str:
     return ", ".join(number(v) for v in values or [])
 
 
-def papers_frame(papers: Iterable[PaperView]) -> pd.DataFrame:
-    """One row per paper version with its PDF status and counts."""
+def papers_frame(papers: Iterable[PaperView], stated: Iterable[ClaimView] = ()) -> pd.DataFrame:
+    """One row per paper version with its PDF status and counts: claims of the reviews
+    citing it, and claims it states itself (among `stated`, the claims from papers)."""
+    own = Counter(key for c in stated for key in c.papers)
     return pd.DataFrame(
         [
             {
@@ -124,11 +127,22 @@ def papers_frame(papers: Iterable[PaperView]) -> pd.DataFrame:
                 "pages": p.pages,
                 "passages": p.passages_count,
                 "claims": p.claims_count,
+                "stated": own[p.key],
                 "PDF error": p.pdf_error or "",
             }
             for p in papers
         ],
-        columns=["paper", "title", "authors", "PDF", "pages", "passages", "claims", "PDF error"],
+        columns=[
+            "paper",
+            "title",
+            "authors",
+            "PDF",
+            "pages",
+            "passages",
+            "claims",
+            "stated",
+            "PDF error",
+        ],
     )
 
 
