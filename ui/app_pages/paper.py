@@ -109,10 +109,10 @@ else:
         selection_mode="single-row",
         column_config={
             "id": st.column_config.NumberColumn(width=50),
-            "sentence": st.column_config.TextColumn(width=360),
+            "sentence": st.column_config.TextColumn(width=320),
             "page": st.column_config.NumberColumn(width=45),
-            "kind": st.column_config.TextColumn(width=115),
-            "read as": st.column_config.TextColumn(width=260),
+            "kind": st.column_config.TextColumn(width=110),
+            "read as": st.column_config.TextColumn(width=220),
             "verdicts": st.column_config.TextColumn(width=200),
             "reviews": st.column_config.NumberColumn(
                 width=65, help="Reviews that mention the same claim"
