@@ -16,6 +16,7 @@ from reproductions.minibench.lexicon import (
     b64_number,
     entry_pairs,
     find_dictd,
+    rank_by_cooccurrence,
     read_dictd,
     single_word_pairs,
 )
@@ -114,6 +115,33 @@ def test_dictd_entries_and_single_word_pairs(tmp_path: Path) -> None:
     ]
     assert stats["multiword_headword"] == 2  # "give up" and "2nd"
     assert stats["multiword_translation"] == 1
+
+
+def test_translations_ranked_by_cooccurrence_then_frequency() -> None:
+    pairs = [("table", "Tabelle"), ("table", "Tafelberg"), ("table", "Tisch"), ("Cell", "Zelle")]
+    parallel = [
+        ("Insert a table.", "Eine Tabelle einfügen."),
+        ("The table has a cell.", "Die Tabelle hat eine Zelle."),
+        ("Sit at the table.", "Am Tisch sitzen."),
+        ("No match here.", "Tisch und Tisch."),
+    ]
+    stats: Counter[str] = Counter()
+    ranked = rank_by_cooccurrence(pairs, parallel, stats)
+    # "Tabelle" co-occurs twice, "Tisch" once; "Tafelberg" never, so it comes last.
+    assert ranked == [
+        ("Cell", "Zelle"),
+        ("table", "Tabelle"),
+        ("table", "Tisch"),
+        ("table", "Tafelberg"),
+    ]
+    assert stats["sources_with_seen_translation"] == 2
+    # With no co-occurrence, target-side frequency decides, then the alphabet.
+    seen_once = [("x", "Tisch Tafelberg"), ("y", "Tisch")]
+    assert rank_by_cooccurrence(pairs[:3], seen_once, Counter()) == [
+        ("table", "Tisch"),
+        ("table", "Tafelberg"),
+        ("table", "Tabelle"),
+    ]
 
 
 def test_deb_control_python_extraction_and_licences(tmp_path: Path, monkeypatch) -> None:

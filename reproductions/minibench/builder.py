@@ -18,7 +18,7 @@ from .errors import MinibenchError, MissingPackagesError
 from .helpcorpus import AlignedPage, held_out_keys, load_pages
 from .helpdocs import find_help_root
 from .leakage import audit
-from .lexicon import find_dictd, read_dictd, single_word_pairs
+from .lexicon import find_dictd, rank_by_cooccurrence, read_dictd, single_word_pairs
 from .outputs import (
     STAMP_DIR,
     dumps_json,
@@ -63,6 +63,7 @@ class _Builder:
         self.log = log
         self._pages: dict[str, list[AlignedPage]] | None = None
         self._held_out: set[str] | None = None
+        self._parallel: dict[str, list[str]] | None = None
 
     def pages(self) -> tuple[dict[str, list[AlignedPage]], set[str]]:
         """Help pages by split and the held-out (dev + test) text keys; parsed once."""
@@ -106,7 +107,16 @@ class _Builder:
             gettext[lang] = gettext_pairs(trees, lang, self.config, stats[lang])
             prose[lang] = help_pairs(pages["train"], lang, self.config, held_out, stats[lang])
         files = build_parallel(gettext, prose, self.config, held_out, stats)
+        self._parallel = files
         return files, {"parallel": {lang: dict(sorted(c.items())) for lang, c in stats.items()}}
+
+    def parallel_train(self, lang: str) -> list[tuple[str, str]]:
+        """The (en, lang) training pairs, from this build's parallel part or built again."""
+        if self._parallel is None:
+            self.part_parallel()
+        assert self._parallel is not None
+        rows = map(json.loads, self._parallel[f"parallel/{lang}.train.jsonl"])
+        return [(row["en"], row[lang]) for row in rows]
 
     def part_lexicon(self) -> tuple[dict[str, list[str]], dict[str, object]]:
         """MUSE lexicons from the FreeDict dictionaries."""
@@ -119,6 +129,7 @@ class _Builder:
             self.log(f"reading {name}")
             counter: Counter[str] = Counter()
             pairs = single_word_pairs(read_dictd(*found), counter)
+            pairs = rank_by_cooccurrence(pairs, self.parallel_train(lang), counter)
             files[f"lexicon/en-{lang}.txt"] = [f"{src} {tgt}" for src, tgt in pairs]
             counter["pairs"] = len(pairs)
             counter["source_words"] = len({src for src, _ in pairs})
@@ -149,7 +160,12 @@ def _needs(config: BuildConfig) -> dict[str, list[str]]:
     return {
         "help": help_names,
         "parallel": [*config.gettext_packages, *help_names],
-        "lexicon": [config.lexicon_packages[lang] for lang in config.languages],
+        # Translations are ranked by co-occurrence in the parallel training pairs.
+        "lexicon": [
+            *[config.lexicon_packages[lang] for lang in config.languages],
+            *config.gettext_packages,
+            *help_names,
+        ],
     }
 
 

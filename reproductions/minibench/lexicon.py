@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 BASE64_DIGITS = {
@@ -80,3 +81,34 @@ def find_dictd(tree: Path) -> tuple[Path, Path] | None:
             if data.is_file():
                 return index, data
     return None
+
+
+def rank_by_cooccurrence(
+    pairs: list[tuple[str, str]], parallel: Iterable[tuple[str, str]], stats: Counter[str]
+) -> list[tuple[str, str]]:
+    """Pairs grouped by source word, each word's translations ordered by how often both
+    occur in one parallel sentence pair, then by target-side frequency, then alphabetically.
+
+    Switchers take a word's first translation, so the order decides what they write: FreeDict's
+    alphabetical order made "table" -> "Tabelle" a coin toss against "Tafelberg".
+    """
+    by_source: dict[str, list[str]] = {}
+    for src, tgt in pairs:
+        by_source.setdefault(src.lower(), []).append(tgt)
+    together: Counter[tuple[str, str]] = Counter()
+    frequency: Counter[str] = Counter()
+    for en, xx in parallel:
+        target_words = {w.lower() for w in _WORD.findall(xx)}
+        frequency.update(target_words)
+        for word in {w.lower() for w in _WORD.findall(en)} & by_source.keys():
+            for tgt in by_source[word]:
+                if tgt.lower() in target_words:
+                    together[(word, tgt)] += 1
+    ranked = []
+    for src, tgt in pairs:
+        word = src.lower()
+        key = (-together[(word, tgt)], -frequency[tgt.lower()], tgt)
+        ranked.append((src.lower(), key, src, tgt))
+    ranked.sort()
+    stats["sources_with_seen_translation"] = len({w for (w, _), n in together.items() if n})
+    return [(src, tgt) for _, _, src, tgt in ranked]
