@@ -25,6 +25,7 @@ from claimlab.services.reports import ingest_reports
 from claimlab.services.specs import parse_specs
 from claimlab.store.engine import session_scope
 from claimlab.store.models import Claim, ClaimMention, Evidence
+from claimlab.store.tables import nearest_caption
 
 REAL_READER = extraction.table_reader
 ARXIV = "2106.01732v2"
@@ -352,3 +353,31 @@ def test_real_latex_papers_sentences_get_their_own_boxes(settings):
     mentions = [m for c in list_claims(settings, "paper") for m in c.mention_list]
     own = [m for m in mentions if m.bbox != boxes[m.passage_id]]
     assert (len(own), len(mentions)) == (20, 24)  # math the PDF spells otherwise: passage box
+
+
+@dataclass(frozen=True)
+class Placed:
+    seq: int
+    page: int
+    kind: str
+    text: str | None
+
+
+def test_nearest_caption_is_the_closest_table_caption_on_the_page_before_on_a_tie():
+    rows = [
+        Placed(0, 1, "caption", "Table 1: on page one."),
+        Placed(1, 2, "caption", "Figure 2: not a table."),
+        Placed(2, 2, "caption", "  TAB. 3: before."),
+        Placed(3, 2, "table", None),
+        Placed(4, 2, "caption", "Table 4: after."),
+        Placed(5, 2, "table", None),
+        Placed(6, 2, "text", "Table 5 in running text."),
+        Placed(7, 2, "table", None),
+        Placed(8, 3, "table", None),
+    ]
+    assert [nearest_caption(r, rows) for r in rows if r.kind == "table"] == [
+        "  TAB. 3: before.",
+        "Table 4: after.",
+        "Table 4: after.",
+        None,
+    ]

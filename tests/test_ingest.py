@@ -106,7 +106,7 @@ def test_failure_mid_write_rolls_back_the_file(settings, monkeypatch):
     def explode(*_args):
         raise OperationalError("refresh claims", {}, Exception("disk on fire"))
 
-    monkeypatch.setattr(store_reports, "_refresh_claims", explode)
+    monkeypatch.setattr(store_reports, "refresh_claims", explode)
     (result,) = ingest_reports(settings, [EXAMPLE_REPORTS / "weam_alignment_review.txt"])
     assert result.status == "failed" and "disk on fire" in result.error
     assert set(_counts(settings).values()) == {0}

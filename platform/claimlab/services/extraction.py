@@ -34,6 +34,7 @@ from claimlab.runs import recipes
 from claimlab.services.access import guard, session
 from claimlab.services.reports import claim_matcher
 from claimlab.store import extraction as store
+from claimlab.store.tables import nearest_caption
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +162,10 @@ def _extract_paper(settings: Settings, ref: store.PaperRef, reader) -> ExtractRe
     items: dict[str, store.PaperMentionData] = {}
     sentences = values = 0
     wanted: list[tuple[str, store.PassageRow, X.Sentence]] = []
-    for i, passage in enumerate(rows):
+    for passage in rows:
         try:
             if passage.kind == "table":
-                for item in _table_items(passage, _caption(rows, i), reader, caps):
+                for item in _table_items(passage, nearest_caption(passage, rows), reader, caps):
                     if items.setdefault(item.anchor, item) is item:
                         values += 1
                 continue
@@ -208,18 +209,6 @@ def _sentence_item(claim: X.ClaimSentence, passage: store.PassageRow) -> store.P
         status=reading.status,
         reason=reading.reason or None,
     )
-
-
-def _caption(rows: list[store.PassageRow], i: int) -> str | None:
-    """The table caption nearest to passage i on its page (before it on a tie)."""
-    near = [
-        (abs(j - i), j > i, row.text)
-        for j, row in enumerate(rows)
-        if row.page == rows[i].page
-        and row.kind == "caption"
-        and row.text.lstrip().lower().startswith(("table", "tab."))
-    ]
-    return min(near)[2] if near else None
 
 
 def _table_items(passage: store.PassageRow, caption: str | None, reader, caps):

@@ -11,7 +11,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from claimlab.store.models import Claim, ClaimMention, Evidence, Paper, Passage, ReportReference
-from claimlab.store.reports import CLAIMS_LOCK, Canonical, ClaimMatcher, _refresh_claims
+from claimlab.store.reports import CLAIMS_LOCK, Canonical, ClaimMatcher, refresh_claims
 
 PAPER_CLAIM = "paper-claim"
 """Evidence method of the passage a paper states a claim in."""
@@ -189,7 +189,7 @@ def save_paper_mentions(
     for item in items:
         _evidence(session, mine[item.anchor].claim_id, item.passage_id, PAPER_CLAIM)
     touched |= claim_ids
-    _refresh_claims(session, touched, canonical)
+    refresh_claims(session, touched, canonical)
     reviewed = set(
         session.scalars(
             select(ClaimMention.claim_id)

@@ -132,12 +132,13 @@ def save_report(
         )
     session.flush()
     touched.update(claim.id for claim in new.values())
-    _refresh_claims(session, touched, canonical)
+    refresh_claims(session, touched, canonical)
     return IngestResult(report.source, status, report.id, len(parsed.claims), len(new))
 
 
-def _refresh_claims(session: Session, claim_ids: set[int], canonical: Canonical) -> None:
-    """Recompute canonical texts; drop claims left without mentions unless set by hand."""
+def refresh_claims(session: Session, claim_ids: set[int], canonical: Canonical) -> None:
+    """After mentions were added, moved or removed: recompute these claims' canonical texts
+    from their mentions and delete those left with none (unless their spec was set by hand)."""
     texts: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for claim_id, text, truncated in session.execute(
         select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated)
