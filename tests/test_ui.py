@@ -65,7 +65,7 @@ def test_claims_filters_sort_and_row_opens_the_claim(settings, monkeypatch):
     use_app(monkeypatch, settings)
     at = open_page()
     table = at.dataframe[0].value
-    assert list(table.columns[:5]) == ["id", "claim", "smoke", "mini", "paper"]
+    assert list(table.columns[:6]) == ["id", "claim", "source", "smoke", "mini", "paper"]
     row = table.set_index("id").loc[scenario.claim_id]
     assert row["mini"] == "✅ supported" and row["grounding"] == "2305.05295v2 p.2 · 0.91"
     assert "0.429 vs 0.303" in row["claimed vs measured"]

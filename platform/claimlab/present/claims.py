@@ -25,8 +25,8 @@ SORTS = {
 CLAIM_COLUMNS = [
     "id",
     "claim",
-    *PROFILES,
     "source",
+    *PROFILES,
     "reports",
     "✓",
     "×",
