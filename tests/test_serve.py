@@ -1,20 +1,33 @@
-"""`claimlab serve`'s steps offline and twice, verdicts judged again as runs finish."""
+"""`claimlab serve`'s steps offline, online (against the arXiv stub) and twice, verdicts
+judged again as runs finish."""
 
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support.arxiv_server import ArxivStub
 from support.bundles import WEAM_CLAIM, WEAM_VALUES, demo_claim, record_runs, write_bundle
+from support.claim_paper import claim_paper
 
 from claimlab.config import Settings
-from claimlab.services import jobs
+from claimlab.services import extraction, firstrun, jobs
 from claimlab.services.claims import get_claim, list_claims
 from claimlab.services.firstrun import first_run, refresh_verdicts
 from claimlab.services.reports import list_reports
 from claimlab.store import migrate
 from conftest import EXAMPLE_REPORTS
+
+REAL_READER = extraction.table_reader
+FEEDS = Path(__file__).parent / "fixtures" / "arxiv"
+UNKNOWN = (
+    "; failed: 1901.07291v1 (arXiv does not know this id), "
+    "2002.03518v2 (arXiv does not know this id), 2108.13897v4 (arXiv does not know this id)"
+)
+"""The demo reviews cite five papers; the stub's feed knows two of them."""
+FETCHED = "papers: 2 fetched, 0 already here" + UNKNOWN
 
 CODESWITCH_CLAIM = (
     "Multilingual code-switching (ML-CS) outperforms the zero-shot re-ranker in MLIR."
@@ -44,6 +57,20 @@ def bundle(tmp_path: Path) -> Path:
     migrate.upgrade(url)
     write_bundle(Settings(home=tmp_path / "source", database_url=url), WEAM_CLAIM, path)
     return path
+
+
+@pytest.fixture
+def online(tmp_path: Path, arxiv_stub: ArxivStub) -> Settings:
+    """A fresh home whose arXiv is the stub: the feed of two cited papers, each PDF the
+    test paper with its known claims and table."""
+    arxiv_stub.script(
+        "/api/query",
+        (200, {"Content-Type": "application/atom+xml"}, (FEEDS / "id_list_two.xml").read_bytes()),
+    )
+    for key in ("2106.01732v2", "2305.05295v2"):
+        arxiv_stub.script(f"/pdf/{key}", (200, {"Content-Type": "application/pdf"}, claim_paper()))
+    settings = home(tmp_path, "online", f"{arxiv_stub.base}/api/query")
+    return replace(settings, arxiv_pdf_base=f"{arxiv_stub.base}/pdf/", arxiv_delay=0.0)
 
 
 def test_first_run_offline_completes_says_papers_not_fetched_and_twice_changes_nothing(
@@ -117,3 +144,63 @@ def test_refresh_judges_only_profiles_with_newly_finished_runs(tmp_path, bundle)
     assert refresh_verdicts(settings, done.judged) == {}
     # A new process knows nothing of what was judged: the stored verdicts tell it.
     assert refresh_verdicts(settings, {}) == {}
+
+
+def test_first_run_online_extracts_the_fetched_papers_claims_once(online, bundle):
+    done = first_run(online, bundle_path=bundle, timeout_s=2)
+    assert done.papers_fetched
+    assert done.lines[5:] == [
+        FETCHED,
+        "grounding: 6 grounded, 13 not found in source, 0 without an ingested paper",
+        # each paper: its 10 claim sentences and the 4 numbers of its results table
+        "paper claims: 20 claim sentence(s) and 8 table value(s) from 2 paper(s)",
+        "verdicts of paper claims at smoke: 7 cannot run at this profile, 2 not run, 1 supported",
+    ]
+    stated = list_claims(online, source="paper")
+    judged = {c.id for c in stated if [v["profile"] for v in get_claim(online, c.id).verdicts]}
+    assert judged == {c.id for c in stated if c.spec_status == "parsed"} and len(judged) == 10
+
+    again = first_run(online, bundle_path=bundle, timeout_s=2)
+    assert again.lines[6:] == ["paper claims: all 2 cited paper(s) already extracted"]
+    assert list_claims(online, source="paper") == stated
+
+
+def test_failing_extraction_or_judging_is_one_line_and_the_next_run_retries(
+    online, bundle, monkeypatch
+):
+    def broken(*_args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(extraction, "extract", broken)
+    done = first_run(online, bundle_path=bundle, timeout_s=2)
+    assert done.papers_fetched and done.lines[5:] == [
+        FETCHED,
+        "grounding: 6 grounded, 13 not found in source, 0 without an ingested paper",
+        "paper claims: not extracted (RuntimeError: disk full); later: `claimlab papers extract`",
+    ]
+    assert list_claims(online, source="paper") == []
+
+    monkeypatch.undo()
+    calls: list[str | None] = []
+
+    def reader(cells, caption):  # the first paper's table breaks the reader
+        calls.append(caption)
+        if len(calls) == 1:
+            raise RuntimeError("unreadable table")
+        return REAL_READER()(cells, caption)
+
+    monkeypatch.setattr(extraction, "table_reader", lambda: reader)
+    again = first_run(online, bundle_path=bundle, timeout_s=2)
+    assert again.lines[5:] == [
+        "papers: 0 fetched, 2 already here" + UNKNOWN,
+        "paper claims: 10 claim sentence(s) and 4 table value(s) from 1 paper(s); failed: "
+        "2106.01732v2: ValueError: passage 12 (page 2, table): RuntimeError: unreadable table",
+        "verdicts of paper claims at smoke: 7 cannot run at this profile, 2 not run, 1 supported",
+    ]
+    monkeypatch.undo()
+    monkeypatch.setattr(firstrun, "compute_verdicts", broken)
+    third = first_run(online, bundle_path=bundle, timeout_s=2)
+    assert third.lines[6:] == [
+        "paper claims: 10 claim sentence(s) and 4 table value(s) from 1 paper(s)",
+        "verdicts of paper claims: not computed (RuntimeError: disk full)",
+    ]

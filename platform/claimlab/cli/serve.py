@@ -37,7 +37,10 @@ def serve(
         Path, typer.Option(help="Folder of review files to ingest.")
     ] = firstrun.DEMO_REPORTS,
     fetch_papers: Annotated[
-        bool, typer.Option(help="Fetch the cited arXiv papers and ground the claims.")
+        bool,
+        typer.Option(
+            help="Fetch the cited arXiv papers, ground the claims and extract the papers' own."
+        ),
     ] = True,
     slots: Annotated[
         int | None, typer.Option(min=1, help="Worker slots (default: CLAIMLAB_WORKER_SLOTS).")

@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 
 from claimlab.config import Settings
 from claimlab.records import PROFILES
-from claimlab.services import access, bundle, grounding, papers, reports, specs
+from claimlab.services import access, bundle, extraction, grounding, papers, reports, specs
 from claimlab.services.access import session
 from claimlab.services.claims import list_claims
 from claimlab.services.verdicts import compute_verdicts
 from claimlab.store import bundles as store_bundles
+from claimlab.store import extraction as store_extraction
 from claimlab.store import specs as store_specs
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,7 +47,8 @@ def first_run(
     timeout_s: float = PROBE_TIMEOUT_S,
     say: Callable[[str], None] = lambda line: None,
 ) -> FirstRun:
-    """Migrate, ingest the reviews, parse specs, load the results bundle, judge, fetch papers."""
+    """Migrate, ingest the reviews, parse specs, load the results bundle, judge, fetch papers,
+    ground the claims in them and extract the papers' own claims."""
     out = FirstRun()
 
     def report(line: str) -> None:
@@ -184,7 +186,50 @@ def _papers(
             f"grounding: {counts['found']} grounded, {counts['not-found']} not found in source, "
             f"{counts['pending']} without an ingested paper"
         )
+    _extract(settings, wanted, report)
     return True
+
+
+def _extract(settings: Settings, keys: list[str], report: Callable[[str], None]) -> None:
+    """Extract the claims of the cited papers not extracted yet, then judge them; a failure
+    is one line and the first run goes on (the papers' own claims are extra)."""
+    try:
+        with session(settings) as s:
+            ids, _ = store_extraction.paper_ids_for(s, keys)
+            with_pdf = sum(r.pdf_status == "ok" for r in store_extraction.papers(s, ids))
+        todo = extraction.pending(settings, ids)
+        if not todo:
+            if with_pdf:
+                report(f"paper claims: all {with_pdf} cited paper(s) already extracted")
+            return
+        results = extraction.extract(settings, todo)
+    except Exception as exc:
+        report(
+            f"paper claims: not extracted ({type(exc).__name__}: {exc}); "
+            "later: `claimlab papers extract`"
+        )
+        return
+    done = [r for r in results if not r.error]
+    report(
+        f"paper claims: {sum(r.sentences for r in done)} claim sentence(s) and "
+        f"{sum(r.values for r in done)} table value(s) from {len(done)} paper(s)"
+        + _failed([r.error for r in results if r.error])
+    )
+    _judge(settings, sorted({c for r in done for c in r.claim_ids}), report)
+
+
+def _judge(settings: Settings, claim_ids: list[int], report: Callable[[str], None]) -> None:
+    """Judge these claims at every profile with finished runs; a failure is one line."""
+    if not claim_ids:
+        return
+    try:
+        with session(settings) as s:
+            ran = [p for p in PROFILES if p in store_bundles.latest_finished(s)]
+        for profile in ran:
+            counts = compute_verdicts(settings, profile, claim_ids)
+            report(f"verdicts of paper claims at {profile}: {_counts(counts)}")
+    except Exception as exc:
+        report(f"verdicts of paper claims: not computed ({type(exc).__name__}: {exc})")
 
 
 def _failed(items: list[str]) -> str:
