@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -38,11 +40,42 @@ def db_url(request, tmp_path: Path) -> str:
     return POSTGRES_URL
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite database migrated once per session; tests start from a copy of it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "claimlab.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
+def settings(db_url: str, tmp_path: Path, sqlite_template: Path) -> Settings:
     """Settings with a migrated database and a home folder in tmp_path."""
-    migrate.upgrade(db_url)
+    target = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite") else None
+    if target is not None and not target.exists():
+        # The backup API reads through the template's WAL, which a file copy would miss.
+        with (
+            closing(sqlite3.connect(sqlite_template)) as src,
+            closing(sqlite3.connect(target)) as dst,
+        ):
+            src.backup(dst)
+    else:
+        migrate.upgrade(db_url)
     return Settings(home=tmp_path / "home", database_url=db_url)
+
+
+@pytest.fixture(scope="session")
+def smoke_stage_cache(tmp_path_factory) -> Path:
+    """One stage cache for the slow tests' smoke runs: a stage another test built is a hit."""
+    return tmp_path_factory.mktemp("smoke-stage-cache")
+
+
+@pytest.fixture
+def shared_stage_cache(settings: Settings, smoke_stage_cache: Path) -> Settings:
+    """`settings` whose runs use the session's smoke stage cache (home/cache links to it)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    (settings.home / "cache").symlink_to(smoke_stage_cache, target_is_directory=True)
+    return settings
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from conftest import EXAMPLE_REPORTS
 
 
 @pytest.fixture
-def sqlite_settings(settings, db_url):
+def sqlite_settings(shared_stage_cache, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("the recipes' smoke runs are exercised once, on SQLite")
-    return settings
+    return shared_stage_cache
 
 
 @pytest.mark.slow
@@ -30,9 +30,10 @@ def test_every_measurable_demo_claim_gets_a_smoke_verdict(sqlite_settings):
     counts = parse_specs(settings)
     assert counts["parsed"] >= 15
 
-    new, known = reproduce(settings, None, "smoke", seeds=2)
+    # One seed per system keeps CI short; the judge's seed rules are tested on numbers elsewhere.
+    new, known = reproduce(settings, None, "smoke", seeds=1)
     assert new > 0 and known == 0
-    assert reproduce(settings, None, "smoke", seeds=2) == (0, new)  # shared, never twice
+    assert reproduce(settings, None, "smoke", seeds=1) == (0, new)  # shared, never twice
 
     opts = WorkerOptions(slots=2, until_empty=True, lease_s=120, heartbeat_s=1.0, poll_s=0.2)
     stats = Worker(settings, opts).run()
@@ -40,10 +41,10 @@ def test_every_measurable_demo_claim_gets_a_smoke_verdict(sqlite_settings):
     assert not failed, [(j.run.recipe, j.run.config.get("system"), j.error) for j in failed]
     assert stats.succeeded == new
 
-    compute_verdicts(settings, "smoke", seeds=2)
-    # Two seeds at smoke: every measured comparison is inconclusive (support or refutation
+    compute_verdicts(settings, "smoke", seeds=1)
+    # One seed at smoke: every measured comparison is inconclusive (support or refutation
     # needs three), so the exact state of each predicate follows from its plan and kind.
-    plans, _ = plan_claims(settings, None, "smoke", seeds=2)
+    plans, _ = plan_claims(settings, None, "smoke", seeds=1)
     assert len(plans) >= 15
     for plan in plans:
         (verdict,) = [
@@ -65,11 +66,11 @@ def test_every_measurable_demo_claim_gets_a_smoke_verdict(sqlite_settings):
                 measured = [c for c in record["measured"].values() if c["state"] != CANNOT_RUN]
                 assert measured, (plan.text, record)
                 if len(measured) == len(record["measured"]):
-                    assert (record["seeds_planned"], record["seeds_used"]) == (2, 2), record
+                    assert (record["seeds_planned"], record["seeds_used"]) == (1, 1), record
                 for check in measured:
                     assert check["state"] == INCONCLUSIVE, (plan.text, check)
                     assert check["reason"].endswith("needs at least 3 on each side"), check
-                    assert check["lhs"]["n"] == 2 and check["rhs"]["n"] == 2
+                    assert check["lhs"]["n"] == 1 and check["rhs"]["n"] == 1
                 assert record["stand_in"]
             assert record["state"] == want, (plan.text, record)
             expected.append(want)

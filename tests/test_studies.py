@@ -218,9 +218,10 @@ def test_pending_runs_give_no_answer(settings, study_file):
 
 
 @pytest.mark.slow
-def test_every_shipped_study_runs_at_smoke(settings, db_url):
+def test_every_shipped_study_runs_at_smoke(shared_stage_cache, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("recipe runs are exercised once, on SQLite")
+    settings = shared_stage_cache
     from claimlab.runs.worker import Worker, WorkerOptions
     from conftest import ROOT
 
