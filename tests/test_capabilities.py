@@ -148,7 +148,10 @@ def harmonic(n: int) -> float:
 def test_every_weam_metric_but_data_statistics_has_a_chance_reference(weam_run):
     metrics = weam_run["metrics"]
     measured = [k for k in metrics if not k.startswith(("ref/", "stats/"))]
-    assert len(measured) == 18  # 7 xnli, 4 mlqa (null: de f1/em per setting), 7 bitext
+    # 7 xnli, 4 mlqa (null: de f1/em per setting), 7 bitext, 6 base (en, de, fr: loss, accuracy)
+    assert len(measured) == 24
+    base = [k for k in measured if k.startswith("base/")]
+    assert len(base) == 6 and all(f"ref/unigram/{k}" in metrics for k in base)
     assert all(f"ref/chance/{k}" in metrics for k in measured)
     xnli = [k for k in measured if k.startswith("xnli/")]
     assert {f"ref/naive-bayes/{k}" for k in xnli} <= set(metrics)

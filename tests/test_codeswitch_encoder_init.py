@@ -193,3 +193,9 @@ def test_smoke_run_starts_from_weam_weights_and_weam_reuses_them(
     assert contract.run(weam, tmp_path / "weam") == 0, (tmp_path / "weam" / "error.txt").read_text()
     messages = [e.get("message") for e in read_events(tmp_path / "weam" / "events.jsonl")]
     assert "stage continue: cache hit" in messages and "stage continue: built" not in messages
+    assert "stage eval/base-mlm: cache hit" in messages
+    # the same base-model numbers, read from the same weam stage
+    weam_metrics = json.loads((tmp_path / "weam" / "result.json").read_text())["metrics"]
+    base = {k: v for k, v in metrics.items() if "base/" in k}
+    assert len(base) == 18 and base == {k: weam_metrics[k] for k in base}
+    assert details["stages"]["weam/eval/base-mlm"]

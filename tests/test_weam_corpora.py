@@ -77,6 +77,7 @@ def test_base_en_ratio_enters_the_base_stages_only():
 def test_stage_keys_without_the_new_fields_are_unchanged():
     cfg = resolve({"system": "mbert+weam", "settings": ["zero-shot"], "tasks": ["xnli"]})
     keys = {label: spec.key[:16] for label, spec in build_graph(cfg, "data").stages.items()}
+    assert keys.pop("eval/base-mlm")  # a stage added later; the stages it reads keep their keys
     # Computed with the code before base_en_ratio and parallel_domain existed.
     assert keys == {
         "tokenizer": "bd243f903aa400c1",

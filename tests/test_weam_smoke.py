@@ -101,6 +101,8 @@ def test_every_system_runs_end_to_end(system, runs):
         value = metrics[name]
         if name.startswith("mlqa/"):
             assert value is None  # no QA set at this profile: not run, never a number
+        elif name.endswith("/mlm-loss"):
+            assert 0.0 < value < metrics[f"ref/chance/{name}"], name  # nats, below uniform
         else:
             assert 0.0 <= value <= 1.0, name
     assert metrics["stats/xnli/de/mean_tokens"] > metrics["stats/xnli/de/mean_words"] > 0

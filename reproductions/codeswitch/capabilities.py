@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reproductions.common.capabilities import Capabilities, Entry, match_alias
+from reproductions.common.capabilities import Capabilities, Entry, base_mlm_metrics, match_alias
 from reproductions.common.recipe import ConfigError
 
 MINI_PAIRS = {
@@ -194,6 +194,7 @@ _TABLE = Capabilities(
             "mean per-query MRR@10 difference to the zero-shot model of the same seed",
             details={"range": [-1, 1], "paper_scale": 100},
         ),
+        *base_mlm_metrics(),
     ],
     parameters=[
         Entry(
@@ -235,7 +236,9 @@ _TABLE = Capabilities(
     },
     metric_names="{kind}/{pair}/mrr@10 (e.g. clir/en-de/mrr@10), {kind}/avg/mrr@10, "
     "{kind}/{pair}/p_vs_zero-shot, {kind}/{pair}/diff_vs_zero-shot; reference baselines "
-    "ref/<name>/{kind}/{pair}/mrr@10 (chance: random order, first-stage: BM25 order)",
+    "ref/<name>/{kind}/{pair}/mrr@10 (chance: random order, first-stage: BM25 order); with "
+    "encoder_init at smoke and mini, the weam base's base/{lang}/mlm-loss|mlm-accuracy and their "
+    "ref/unigram and ref/chance",
     baseline="zero-shot",
     default_task="passage-reranking",
 )

@@ -31,7 +31,7 @@ from reproductions.weam.export import EncoderPlan as WeamEncoder
 if TYPE_CHECKING:
     from reproductions.codeswitch.config import CodeSwitchConfig
 
-__all__ = ["WeamEncoder", "build", "describe", "validate", "weam_raw"]
+__all__ = ["WeamEncoder", "base_metrics", "build", "describe", "validate", "weam_raw"]
 
 FROM_RUN = ("profile", "system", "seed", "tasks")
 """Weam fields this run sets itself (tasks: none, only the encoder is built)."""
@@ -101,3 +101,8 @@ def build(cfg: CodeSwitchConfig, ctx: RunContext) -> Path:
                 f"max_length {cfg.max_length} exceeds the weam encoder's {positions} positions"
             )
     return path
+
+
+def base_metrics(cfg: CodeSwitchConfig, ctx: RunContext) -> tuple[dict[str, float | None], str]:
+    """Held-out MLM numbers of the weam encoder's tiny base (none for a pretrained base)."""
+    return export.base_metrics(weam_raw(cfg), ctx)

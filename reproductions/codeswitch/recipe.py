@@ -68,6 +68,19 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
     }
 
 
+def _weam_base(cfg: CodeSwitchConfig, ctx: RunContext) -> dict[str, float | None]:
+    """The weam base's held-out MLM numbers (tiny base only), logged as the weam run logs them."""
+    from reproductions.codeswitch.encoder import base_metrics
+
+    metrics, summary = base_metrics(cfg, ctx)
+    for name, value in metrics.items():
+        if value is not None and not name.startswith("ref/"):
+            ctx.events.metric(name, value)
+    if summary:
+        ctx.events.log(summary, stage="weam/eval/base-mlm")
+    return metrics
+
+
 def _encoder_summary(graph: StageGraph) -> dict[str, Any]:
     """What the rankers start from: this recipe's model, or a weam encoder and its key."""
     cfg, weam = graph.cfg, graph.weam_encoder
@@ -126,6 +139,8 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
         if value is not None:
             ctx.events.metric(name, value, step=cfg.train_steps)
     metrics.update(reference_metrics(cfg, data, not_run))
+    if graph.weam_encoder is not None:
+        metrics.update(_weam_base(cfg, ctx))
     write_json_atomic(ctx.workdir / "per_query.json", per_query)
     details = {
         "recipe_details": {

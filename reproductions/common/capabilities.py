@@ -73,3 +73,33 @@ def match_alias(table: dict[str, Any], kind: str, text: str) -> str | None:
         if wanted in {normalise(name), *(normalise(a) for a in entry.get("aliases", []))}:
             return name
     return None
+
+
+BASE_MLM_KEY = "base/{pair}/{metric}"
+"""Key of the tiny base model's held-out MLM numbers; pair is en or a target language."""
+
+
+def base_mlm_metrics() -> list[Entry]:
+    """Metric entries of the tiny base model's held-out MLM evaluation (smoke and mini only).
+
+    Not deterministic: they measure a trained model, so they move with its seed (base_seed),
+    even though one fixed base makes them equal across a run family's seeds.
+    """
+    note = "of the tiny base model (the mBERT stand-in) on masked held-out dev sentences"
+    common = {"deterministic": False, "metric_key": BASE_MLM_KEY}
+    return [
+        Entry(
+            "mlm-loss",
+            ["held-out MLM loss", "base model MLM loss"],
+            f"mean cross-entropy (nats) over masked tokens {note}",
+            profiles=["smoke", "mini"],
+            details={**common, "higher_is_better": False, "range": [0, None]},
+        ),
+        Entry(
+            "mlm-accuracy",
+            ["masked-token accuracy", "base model MLM accuracy"],
+            f"share of masked tokens predicted right {note}",
+            profiles=["smoke", "mini"],
+            details={**common, "higher_is_better": True, "range": [0, 1]},
+        ),
+    ]

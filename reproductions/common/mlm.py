@@ -18,20 +18,22 @@ def mask_tokens(
     mask_prob: float,
     mask_token_id: int,
     vocab_size: int,
+    generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Pick `mask_prob` of maskable positions; of those 80% [MASK], 10% random, 10% kept.
 
-    Returns (masked input ids, labels with -100 on unpicked positions). Uses torch's global RNG,
-    which checkpoints save and restore.
+    Returns (masked input ids, labels with -100 on unpicked positions). Draws from `generator`,
+    else torch's global RNG, which checkpoints save and restore.
     """
+    shape, g = input_ids.shape, generator
     labels = input_ids.clone()
-    picked = (torch.rand(input_ids.shape) < mask_prob) & maskable
+    picked = (torch.rand(shape, generator=g) < mask_prob) & maskable
     labels[~picked] = IGNORE_INDEX
     masked = input_ids.clone()
-    to_mask = picked & (torch.rand(input_ids.shape) < 0.8)
+    to_mask = picked & (torch.rand(shape, generator=g) < 0.8)
     masked[to_mask] = mask_token_id
-    to_random = picked & ~to_mask & (torch.rand(input_ids.shape) < 0.5)
-    masked[to_random] = torch.randint(vocab_size, input_ids.shape)[to_random]
+    to_random = picked & ~to_mask & (torch.rand(shape, generator=g) < 0.5)
+    masked[to_random] = torch.randint(vocab_size, shape, generator=g)[to_random]
     return masked, labels
 
 

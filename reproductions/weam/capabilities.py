@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reproductions.common.capabilities import Capabilities, Entry, match_alias
+from reproductions.common.capabilities import Capabilities, Entry, base_mlm_metrics, match_alias
 from reproductions.common.recipe import ConfigError
 
 XNLI_LANGUAGES = "ar bg de el es fr hi ru sw th tr ur vi zh".split()
@@ -250,6 +250,7 @@ _TABLE = Capabilities(
             "mean whitespace words per evaluation input",
             details={"task": "stats", "deterministic": True},
         ),
+        *base_mlm_metrics(),
     ],
     parameters=[
         Entry(
@@ -306,8 +307,9 @@ _TABLE = Capabilities(
     },
     metric_names="xnli/{setting}/{lang}/accuracy and xnli/{setting}/avg/accuracy (avg over "
     "target languages); mlqa/{setting}/{lang}/f1|em; bitext/en-{lang}/p@1, bitext/{lang}-en/p@1, "
-    "bitext/avg/p@1; stats/{task}/{lang}/mean_tokens|mean_words|examples; reference baselines "
-    "ref/<name>/<key> (chance, naive-bayes)",
+    "bitext/avg/p@1; stats/{task}/{lang}/mean_tokens|mean_words|examples; smoke and mini: "
+    "base/{lang}/mlm-loss|mlm-accuracy (the tiny base model, en and the targets); reference "
+    "baselines ref/<name>/<key> (chance, naive-bayes, unigram)",
     baseline="mbert",
     default_task="xnli",
 )

@@ -93,6 +93,11 @@ class WeamConfig(RecipeConfig):
         "tiny BERT's tokenizer and pre-training corpus: every English sentence and, per target "
         "language, the first n_en / ratio sentences (None: every sentence of every train pair)",
     )
+    base_eval_sentences: int | None = option(
+        None,
+        "held-out parallel dev sentences per language (English too) the tiny base model's MLM "
+        "loss and masked-token accuracy are measured on (None: 500; 0: not measured)",
+    )
     base_seed: int | None = option(
         0,
         "seed of the base model; one fixed base serves every run seed, like the one mBERT "
@@ -233,6 +238,8 @@ def resolve(raw: dict[str, Any]) -> WeamConfig:
         raise ConfigError(f"symmetrization must be one of {SYMMETRIZATIONS}")
     if cfg.xl_positions not in ("all", "swapped"):
         raise ConfigError("xl_positions must be all or swapped")
+    if cfg.base_eval_sentences is not None and cfg.base_eval_sentences < 0:
+        raise ConfigError("base_eval_sentences must be >= 0 (0: not measured) or None (500)")
     for name in ("mask_prob", "base_mask_prob"):
         if not 0.0 < getattr(cfg, name) < 1.0:
             raise ConfigError(f"{name} must be in (0, 1)")

@@ -1,7 +1,8 @@
 """A weam encoder for other recipes: the model a weam run's evaluations would start from.
 
 Other recipes use weam only through this module: system names, checking a weam config, the
-encoder's stages and key (for `plan`), and the encoder itself, built in the shared stage cache.
+encoder's stages and key (for `plan`), the encoder itself, built in the shared stage cache, and
+its tiny base's held-out MLM numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from reproductions.weam.config import SYSTEMS, WeamConfig, check_model_fits, res
 from reproductions.weam.recipe import data_identity, open_source
 from reproductions.weam.stages import Graph, build_graph, synthetic_stage
 
-__all__ = ["SYSTEMS", "EncoderPlan", "build_encoder", "check", "describe", "encoder_key"]
+__all__ = [
+    "SYSTEMS",
+    "EncoderPlan",
+    "base_metrics",
+    "build_encoder",
+    "check",
+    "describe",
+    "encoder_key",
+]
 
 
 @dataclass(frozen=True)
@@ -103,3 +112,18 @@ def build_encoder(raw: dict[str, Any], ctx: RunContext) -> Path:
     check_model_fits(cfg)
     pipeline = Pipeline(cfg, ctx, open_source(cfg, ctx.cache), _graph(cfg))
     return Path(pipeline.encoder_path())
+
+
+def base_metrics(raw: dict[str, Any], ctx: RunContext) -> tuple[dict[str, float | None], str]:
+    """The held-out MLM numbers of weam config `raw`'s tiny base (result keys with their
+    references, and a summary line); ({}, "") for a pretrained base. Built in the stage cache."""
+    from reproductions.weam import base_eval
+    from reproductions.weam.pipeline import Pipeline
+
+    cfg = _config(raw)
+    pipeline = Pipeline(cfg, ctx, open_source(cfg, ctx.cache), _graph(cfg))
+    stage = base_eval.stage_metrics(pipeline)
+    if stage is None:
+        return {}, ""
+    metrics = {**base_eval.result_metrics(stage), **base_eval.reference_metrics(stage)}
+    return metrics, base_eval.summary(stage)

@@ -2,7 +2,8 @@
 
 Spellings (also declared in the capability table): `{task}/{setting}/{lang|avg}/{metric}` for
 xnli and mlqa; `bitext/en-{lang}/p@1`, `bitext/{lang}-en/p@1`, `bitext/{lang}/p@1`,
-`bitext/avg/p@1`; `stats/{task}/{lang}/{mean_tokens|mean_words|examples}`.
+`bitext/avg/p@1`; `stats/{task}/{lang}/{mean_tokens|mean_words|examples}`; the tiny base's
+`base/{lang}/{mlm-loss|mlm-accuracy}` (en and the targets; see base_eval.py).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from reproductions.common.files import read_json
 from reproductions.common.metrics import mean
+from reproductions.weam import base_eval
 from reproductions.weam.config import WeamConfig, mlqa_languages
-from reproductions.weam.stages import mlqa_not_run, qa_runs
+from reproductions.weam.stages import base_eval_sentences, mlqa_not_run, qa_runs
 
 if TYPE_CHECKING:
     from reproductions.weam.pipeline import Pipeline
@@ -47,6 +49,8 @@ def metric_names(cfg: WeamConfig) -> list[str]:
             names.append("bitext/avg/p@1")
     if "stats" in cfg.tasks:
         names.append("stats/...")
+    if base_eval_sentences(cfg):
+        names += [f"base/{lang}/{m}" for lang in ["en", *cfg.languages] for m in base_eval.METRICS]
     return names
 
 
@@ -57,9 +61,11 @@ def collect(p: Pipeline) -> tuple[dict[str, float | None], dict[str, str]]:
     not_run: dict[str, str] = {}
     stage_metrics = {}
     for label, spec in p.graph.stages.items():
-        if spec.name in ("eval-cls", "eval-qa", "bitext", "stats"):
+        if spec.name in ("eval-mlm", "eval-cls", "eval-qa", "bitext", "stats"):
             stage_metrics[label] = read_json(p.ensure(label) / "metrics.json")
 
+    if base_eval.LABEL in stage_metrics:
+        out.update(base_eval.result_metrics(stage_metrics[base_eval.LABEL]))
     for task in [t for t in c.tasks if t in TASK_METRICS]:
         names = TASK_METRICS[task]
         langs = task_languages(c, task)

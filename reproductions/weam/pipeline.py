@@ -23,8 +23,9 @@ Builder = Callable[["Pipeline", StageSpec, Path], dict[str, Any]]
 def builders() -> dict[str, Builder]:
     """Stage name -> the function that builds it into a folder."""
     from reproductions.weam import build_encoder, build_tasks
+    from reproductions.weam.base_eval import build_base_eval
 
-    return {**build_encoder.BUILDERS, **build_tasks.BUILDERS}
+    return {**build_encoder.BUILDERS, **build_tasks.BUILDERS, "eval-mlm": build_base_eval}
 
 
 class Pipeline:

@@ -102,6 +102,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     # Imported here: resolve_config and plan must stay light (no torch, no transformers).
     from reproductions.common.device import resolve_precision
     from reproductions.common.provenance import package_versions
+    from reproductions.weam import base_eval
     from reproductions.weam.metric_keys import collect
     from reproductions.weam.pipeline import Pipeline
     from reproductions.weam.references import reference_metrics
@@ -117,6 +118,10 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
         if value is not None and not name.startswith("stats/"):
             ctx.events.metric(name, value)
     metrics.update(reference_metrics(pipeline, metrics))
+    base = base_eval.stage_metrics(pipeline)
+    if base is not None:
+        metrics.update(base_eval.reference_metrics(base))
+        ctx.events.log(base_eval.summary(base), stage=base_eval.LABEL)
     for task, reason in not_run.items():
         ctx.events.log(f"{task}: {reason}", task=task, not_run=True)
     details = {

@@ -7,6 +7,9 @@
 - mlqa: `ref/chance/K` is 0, the F1 and exact match of an empty answer.
 - bitext: `ref/chance/K` is 1 / the held-out pairs searched.
 - stats keys are data statistics (deterministic): no reference.
+- base (the tiny base's held-out MLM): `ref/unigram/K`, the base corpus's token frequencies on
+  the same masked positions, and `ref/chance/K`, uniform over the vocabulary: made beside the
+  model's numbers in base_eval.py.
 """
 
 from __future__ import annotations

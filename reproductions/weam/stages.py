@@ -4,7 +4,7 @@ tokenizer -> align/{lang} (WEAM, word-aligned mBERT) -> continue (every system b
 tokenizer -> pretrain (tiny models only; a pretrained model is its own base) -> continue
 encoder -> finetune/{task}/{lang} -> eval/{task}/{setting}[/{lang}]
 lexicon/{lang} (paper, mbert+cs) -> finetune/xnli/en
-encoder -> bitext;  tokenizer -> stats
+encoder -> bitext;  tokenizer -> stats;  pretrain -> eval/base-mlm (held-out MLM of the base)
 
 Runs that agree on a stage's inputs share its folder: one `continue` serves the zero-shot and
 translate-train evaluations of a seed, one `pretrain` (base_seed) serves every seed, and mbert+cs
@@ -39,6 +39,19 @@ def synthetic_stage(cfg: WeamConfig) -> StageSpec:
     return StageSpec(
         "synthetic-data", params=asdict(synthetic_spec(cfg)), version=VERSION, label="data"
     )
+
+
+BASE_EVAL_SENTENCES = 500
+"""Held-out sentences per language of the base model's MLM evaluation (base_eval_sentences)."""
+BASE_EVAL_MASK_SEED = 0
+"""Seed of the evaluation's masking generator: the same positions for every run and seed."""
+
+
+def base_eval_sentences(cfg: WeamConfig) -> int:
+    """Sentences per language of the base MLM evaluation (0: none; pretrained bases have none)."""
+    if cfg.model_name_or_path is not None:
+        return 0
+    return BASE_EVAL_SENTENCES if cfg.base_eval_sentences is None else cfg.base_eval_sentences
 
 
 def model_identity(cfg: WeamConfig) -> dict[str, Any]:
@@ -381,6 +394,23 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
                 data=data_id,
                 version=VERSION,
                 label="stats",
+            )
+        )
+    if base_eval_sentences(cfg):
+        g.add(
+            StageSpec(
+                "eval-mlm",
+                params={
+                    "languages": ["en", *langs],
+                    "max_sentences": base_eval_sentences(cfg),
+                    "mask_prob": cfg.base_mask_prob,
+                    "max_length": cfg.base_max_length,
+                    "mask_seed": BASE_EVAL_MASK_SEED,
+                },
+                upstream={"model": g.stages["pretrain"].key},
+                data=data_id,
+                version=VERSION,
+                label="eval/base-mlm",
             )
         )
     return g

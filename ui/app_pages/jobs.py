@@ -5,6 +5,7 @@ import appwidgets
 import streamlit as st
 
 from claimlab.errors import ReadOnlyError
+from claimlab.present.base_model import BASE_MODEL_LABEL, base_model_frame, base_model_rows
 from claimlab.present.frames import jobs_frame
 from claimlab.present.plain import literal
 from claimlab.present.words import job_label
@@ -88,6 +89,9 @@ def detail(job: JobView) -> None:
             st.code(log, language=None)
         else:
             st.caption("No log yet.")
+        if base_model_rows(job.run.metrics):
+            st.caption(BASE_MODEL_LABEL)
+            st.dataframe(base_model_frame(job.run.metrics), hide_index=True)
         if job.run.metrics:
             st.json(job.run.metrics, expanded=False)
         actions(job)

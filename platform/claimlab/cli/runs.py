@@ -24,6 +24,7 @@ from claimlab.cli.common import (
     verdicts_app,
 )
 from claimlab.cli.output import Format, print_rows, to_json
+from claimlab.present.base_model import BASE_MODEL_LABEL, base_model_rows
 from claimlab.services import jobs
 
 
@@ -226,6 +227,9 @@ def jobs_show(job_id: int, db: DbOption = None) -> None:
         raise fail(f"no job with id {job_id}")
     data = {k: v for k, v in vars(job).items() if k != "run"}
     data["run"] = vars(job.run)
+    rows = base_model_rows(job.run.metrics)
+    if rows:
+        data["base_model"] = {"label": BASE_MODEL_LABEL, "per_language": rows}
     print(to_json(data))
 
 
