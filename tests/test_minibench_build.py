@@ -85,7 +85,8 @@ def test_layout_formats_and_manifest(tmp_path: Path, apt: Path) -> None:
     assert manifest["parameters"]["pair_filter"]["min_words"] == 4
     pkg = manifest["packages"]["synthetic-help-de"]
     assert pkg["version"] == "1.0-1" and pkg["licence"] == "MPL-2.0" and len(pkg["sha256"]) == 64
-    assert pkg["used_for"] == ["help", "parallel"]
+    # The lexicon part ranks translations by co-occurrence in the parallel pairs it reads.
+    assert pkg["used_for"] == ["help", "parallel", "lexicon"]
     assert manifest["leakage"]["page_overlaps"] == manifest["leakage"]["text_overlaps"] == 0
 
     assert list(_jsonl(out / "parallel/de.dev.jsonl")[0]) == ["en", "de", "domain"]
