@@ -247,14 +247,6 @@ def test_a_failing_paper_does_not_stop_the_others(paper, tmp_path, monkeypatch):
     assert [r.error for r in missing] == ["no paper with id 999"]
 
 
-def test_without_a_table_reader_tables_give_no_values(paper, monkeypatch):
-    monkeypatch.setattr(extraction, "table_reader", REAL_READER)
-    monkeypatch.setattr(extraction, "TABLE_READER", "claimlab.claims.no_such_module")
-    assert REAL_READER() is None
-    (result,) = extraction.extract(paper)
-    assert (result.sentences, result.values, result.error) == (10, 0, None)
-
-
 def test_cli_papers_extract(paper):
     runner = CliRunner()
     db = ["--db", paper.database_url]

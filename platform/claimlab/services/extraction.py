@@ -13,7 +13,6 @@ passages holding them become evidence too (method paper-number), `paper_numbers`
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from claimlab.claims import extraction as X
 from claimlab.claims.canon import canonical_text
 from claimlab.claims.parser import ParsedSpec, SpecParser
 from claimlab.claims.predicates import SpecError, kind_of, validate
+from claimlab.claims.table_values import read_table
 from claimlab.config import Settings
 from claimlab.errors import NotReadyError, ReadOnlyError
 from claimlab.runs import recipes
@@ -37,9 +37,6 @@ from claimlab.store import extraction as store
 from claimlab.store.tables import nearest_caption
 
 log = logging.getLogger(__name__)
-
-TABLE_READER = "claimlab.claims.table_values"
-"""Module with read_table(cells, caption) -> list[TableValue] (results tables as numbers)."""
 
 
 @dataclass(frozen=True)
@@ -87,15 +84,9 @@ def _parse(text: str, truncated: bool) -> ParsedSpec:
     return _parser().parse(text, truncated)
 
 
-def table_reader() -> Callable[[list[list[str]] | None, str | None], list[Any]] | None:
-    """read_table of claimlab.claims.table_values, or None while that module is absent."""
-    try:
-        module = importlib.import_module(TABLE_READER)
-    except ModuleNotFoundError as exc:
-        if exc.name != TABLE_READER:
-            raise
-        return None
-    return module.read_table
+def table_reader() -> Callable[[list[list[str]] | None, str | None], list[Any]]:
+    """How results tables are read (tests swap in their own reader)."""
+    return read_table
 
 
 def extract(settings: Settings, paper_ids: list[int] | None = None) -> list[ExtractResult]:
@@ -212,8 +203,8 @@ def _sentence_item(claim: X.ClaimSentence, passage: store.PassageRow) -> store.P
 
 
 def _table_items(passage: store.PassageRow, caption: str | None, reader, caps):
-    """Value claims of a table passage's numbers (none without a table reader or cells)."""
-    if reader is None or not passage.cells:
+    """Value claims of a table passage's numbers (none without cells)."""
+    if not passage.cells:
         return []
     key = hashlib.sha1(passage.text.encode()).hexdigest()[:12]
     out = []
