@@ -4,7 +4,6 @@ the real LaTeX fixtures, against sentences labelled by hand."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from support.claim_paper import (
 from claimlab.claims import extraction as X
 from claimlab.claims.parser import SpecParser
 from claimlab.claims.predicates import validate
+from claimlab.claims.table_values import TableValue as Cell
 from claimlab.ingest.pdf import extract_passages
 from claimlab.runs import recipes
 
@@ -127,21 +127,6 @@ def test_anchor_is_the_normalised_sentence():
     three = X.ClaimSentence(X.Sentence(0, 0, 10, "mBERT beats XLM-R."), "comparison", None)
     assert one.anchor == two.anchor != three.anchor
     assert one.anchor.startswith("s:")
-
-
-@dataclass(frozen=True)
-class Cell:
-    system: str | None
-    task: str | None
-    setting: str | None
-    language: str | None
-    metric: str | None
-    value: float
-    unit: str | None
-    best: bool
-    row: int
-    col: int
-    text: str
 
 
 def test_table_cells_become_value_predicates():

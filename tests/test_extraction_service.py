@@ -15,6 +15,7 @@ from support.claim_paper import CLAIMS, write_claim_paper
 from support.reviews import review_text
 from typer.testing import CliRunner
 
+from claimlab.claims.table_values import TableValue as Value
 from claimlab.cli import app
 from claimlab.errors import ReadOnlyError
 from claimlab.services import extraction
@@ -34,21 +35,6 @@ SAME = "On zero-shot XNLI, mBERT is outperformed by mBERT+WEAM."
 NEGATED = "mBERT+WEAM does not outperform mBERT on XNLI in the zero-shot setting."
 OTHER_NUMBER = "mBERT+WEAM reaches 71.5 accuracy on XNLI in the zero-shot setting."
 SAME_NEGATION = "The mBERT+TLM model does not outperform mBERT in the translate-train setting."
-
-
-@dataclass(frozen=True)
-class Value:
-    system: str | None
-    task: str | None
-    setting: str | None
-    language: str | None
-    metric: str | None
-    value: float
-    unit: str | None
-    best: bool
-    row: int
-    col: int
-    text: str
 
 
 def fake_reader(cells, caption):

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from claimlab.claims import cues as C
 from claimlab.claims.meaning import normalise
 from claimlab.claims.numbers import find_numbers, tidy
+from claimlab.claims.table_values import TableValue
 
 CLAIM_KINDS = ("comparison", "value", "hyperparameter", "data")
 """Kinds of claim sentence; a sentence of none of these is a description or other."""
@@ -263,22 +264,6 @@ def read_passage(kind: str, section: str | None, text: str, parse: Parse) -> Pas
     return PassageClaims(len(found), claims, descriptions)
 
 
-class TableCell(Protocol):
-    """One number of a results table (claims.table_values.TableValue)."""
-
-    system: str | None
-    task: str | None
-    setting: str | None
-    language: str | None
-    metric: str | None
-    value: float
-    unit: str | None
-    best: bool
-    row: int
-    col: int
-    text: str
-
-
 @dataclass(frozen=True)
 class TableClaim:
     """A table's number as a value claim: its wording, predicate and anchor."""
@@ -289,7 +274,7 @@ class TableClaim:
 
 
 def table_claim(
-    cell: TableCell, caps: dict[str, dict[str, Any]], table_key: str
+    cell: TableValue, caps: dict[str, dict[str, Any]], table_key: str
 ) -> TableClaim | str:
     """A value claim for a table number whose system, metric and task one recipe names,
     else the reason it is not one (never a guess at what the number is)."""
