@@ -13,7 +13,7 @@ import pytest
 
 from reproductions import contract
 from reproductions.weam import recipe
-from reproductions.weam.stages import BASE_EVAL_SENTENCES
+from reproductions.weam.base_eval import BASE_EVAL_SENTENCES
 
 LANGS = ["en", "de", "fr"]
 SMOKE = {"recipe": "weam", "profile": "smoke", "seed": 1, "system": "mbert", "tasks": ["bitext"]}

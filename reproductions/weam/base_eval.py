@@ -17,6 +17,7 @@ from reproductions.common.cache import StageSpec
 from reproductions.common.files import read_json, write_json_atomic
 
 if TYPE_CHECKING:
+    from reproductions.weam.config import WeamConfig
     from reproductions.weam.pipeline import Pipeline
 
 LABEL = "eval/base-mlm"
@@ -24,6 +25,37 @@ LABEL = "eval/base-mlm"
 METRICS = ("mlm-loss", "mlm-accuracy")
 """Metric names, last in each key."""
 SUMMARY = "base model: held-out MLM loss / accuracy per language"
+BASE_EVAL_SENTENCES = 500
+"""Held-out sentences per language of the base model's MLM evaluation (base_eval_sentences)."""
+BASE_EVAL_MASK_SEED = 0
+"""Seed of the evaluation's masking generator: the same positions for every run and seed."""
+
+
+def base_eval_sentences(cfg: WeamConfig) -> int:
+    """Sentences per language of the base MLM evaluation (0: none; pretrained bases have none)."""
+    if cfg.model_name_or_path is not None:
+        return 0
+    return BASE_EVAL_SENTENCES if cfg.base_eval_sentences is None else cfg.base_eval_sentences
+
+
+def base_eval_stage(
+    cfg: WeamConfig, langs: list[str], pretrain_key: str, data_id: str, version: int
+) -> StageSpec:
+    """The stage measuring the base's held-out MLM on English and the target languages."""
+    return StageSpec(
+        "eval-mlm",
+        params={
+            "languages": ["en", *langs],
+            "max_sentences": base_eval_sentences(cfg),
+            "mask_prob": cfg.base_mask_prob,
+            "max_length": cfg.base_max_length,
+            "mask_seed": BASE_EVAL_MASK_SEED,
+        },
+        upstream={"model": pretrain_key},
+        data=data_id,
+        version=version,
+        label=LABEL,
+    )
 
 
 def heldout_sentences(p: Pipeline, lang: str, limit: int) -> list[str]:

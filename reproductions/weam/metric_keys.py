@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from reproductions.common.files import read_json
 from reproductions.common.metrics import mean
 from reproductions.weam import base_eval
+from reproductions.weam.base_eval import base_eval_sentences
 from reproductions.weam.config import WeamConfig, mlqa_languages
-from reproductions.weam.stages import base_eval_sentences, mlqa_not_run, qa_runs
+from reproductions.weam.stages import mlqa_not_run, qa_runs
 
 if TYPE_CHECKING:
     from reproductions.weam.pipeline import Pipeline

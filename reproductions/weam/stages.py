@@ -21,6 +21,7 @@ from typing import Any
 from reproductions.common.cache import StageSpec
 from reproductions.common.hashing import manifest_hash, sha256_file, sha256_json
 from reproductions.common.recipe import ConfigError
+from reproductions.weam.base_eval import base_eval_sentences, base_eval_stage
 from reproductions.weam.config import NEEDS_ALIGNMENT, OBJECTIVE, WeamConfig, mlqa_languages
 from reproductions.weam.switching import MUSE_LANGUAGES, MUSE_URL, lexicon_file
 from reproductions.weam.synthetic import SyntheticSpec
@@ -39,19 +40,6 @@ def synthetic_stage(cfg: WeamConfig) -> StageSpec:
     return StageSpec(
         "synthetic-data", params=asdict(synthetic_spec(cfg)), version=VERSION, label="data"
     )
-
-
-BASE_EVAL_SENTENCES = 500
-"""Held-out sentences per language of the base model's MLM evaluation (base_eval_sentences)."""
-BASE_EVAL_MASK_SEED = 0
-"""Seed of the evaluation's masking generator: the same positions for every run and seed."""
-
-
-def base_eval_sentences(cfg: WeamConfig) -> int:
-    """Sentences per language of the base MLM evaluation (0: none; pretrained bases have none)."""
-    if cfg.model_name_or_path is not None:
-        return 0
-    return BASE_EVAL_SENTENCES if cfg.base_eval_sentences is None else cfg.base_eval_sentences
 
 
 def model_identity(cfg: WeamConfig) -> dict[str, Any]:
@@ -397,20 +385,5 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
             )
         )
     if base_eval_sentences(cfg):
-        g.add(
-            StageSpec(
-                "eval-mlm",
-                params={
-                    "languages": ["en", *langs],
-                    "max_sentences": base_eval_sentences(cfg),
-                    "mask_prob": cfg.base_mask_prob,
-                    "max_length": cfg.base_max_length,
-                    "mask_seed": BASE_EVAL_MASK_SEED,
-                },
-                upstream={"model": g.stages["pretrain"].key},
-                data=data_id,
-                version=VERSION,
-                label="eval/base-mlm",
-            )
-        )
+        g.add(base_eval_stage(cfg, langs, g.stages["pretrain"].key, data_id, VERSION))
     return g

@@ -11,7 +11,13 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from claimlab.store.models import Claim, ClaimMention, Evidence, Paper, Passage, ReportReference
-from claimlab.store.reports import CLAIMS_LOCK, Canonical, ClaimMatcher, refresh_claims
+from claimlab.store.reports import (
+    CLAIMS_LOCK,
+    Canonical,
+    ClaimMatcher,
+    mention_index,
+    refresh_claims,
+)
 
 PAPER_CLAIM = "paper-claim"
 """Evidence method of the passage a paper states a claim in."""
@@ -150,13 +156,7 @@ def save_paper_mentions(
         if anchor not in keep:
             session.delete(mention)
     session.flush()
-    index = new_index()
-    for claim_id, text, truncated in session.execute(
-        select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated).order_by(
-            ClaimMention.id
-        )
-    ):
-        index.add(claim_id, text, truncated)
+    index = mention_index(session, new_index)
     new: list[Claim] = []
     mine: dict[str, ClaimMention] = {}
     for item in items:

@@ -93,13 +93,7 @@ def save_report(
         setattr(report, name, getattr(parsed, name))
     session.flush()
 
-    index = new_index()
-    for claim_id, text, truncated in session.execute(
-        select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated).order_by(
-            ClaimMention.id
-        )
-    ):
-        index.add(claim_id, text, truncated)
+    index = mention_index(session, new_index)
     new: dict[int, Claim] = {}
     """New claims under negative placeholder ids: one flush at the end gives them real ones."""
     for row in parsed.claims:
@@ -160,3 +154,12 @@ def count_rows(session: Session) -> dict[str, int]:
         model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
         for model in (Report, ReportReference, Claim, ClaimMention)
     }
+
+
+def mention_index(session: Session, new_index: Callable[[], ClaimMatcher]) -> ClaimMatcher:
+    """A new claim index holding every stored mention, in the order they were made."""
+    index = new_index()
+    rows = select(ClaimMention.claim_id, ClaimMention.text, ClaimMention.truncated)
+    for claim_id, text, truncated in session.execute(rows.order_by(ClaimMention.id)):
+        index.add(claim_id, text, truncated)
+    return index
