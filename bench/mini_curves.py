@@ -118,6 +118,20 @@ def base(args: argparse.Namespace) -> None:
                     return
 
 
+class MeanPooled(torch.nn.Module):
+    """The classifier's head over the mean of the last layer's token vectors, not [CLS]."""
+
+    def __init__(self, model) -> None:
+        super().__init__()
+        self.bert, self.dropout, self.classifier = model.bert, model.dropout, model.classifier
+
+    def forward(self, input_ids, attention_mask):
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+        return type("Out", (), {"logits": self.classifier(self.dropout(pooled))})
+
+
 def finetune(args: argparse.Namespace) -> None:
     """Fine-tune a checkpoint on one language's classification set; accuracy per language."""
     source = DirSource(args.data_dir)
@@ -140,8 +154,13 @@ def finetune(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     rows = features(train)
     model = BertForSequenceClassification.from_pretrained(args.model, num_labels=len(labels))
+    if args.freeze_embeddings:
+        model.bert.embeddings.requires_grad_(False)
+    if args.pooling == "mean":
+        model = MeanPooled(model)
     steps = int(args.epochs * len(rows) / args.batch)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    trained = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(steps, max(1, steps // 10)))
     start, step = time.time(), 0
     while step < steps:
@@ -207,6 +226,8 @@ def main() -> None:
     f.add_argument("--epochs", type=float, default=5)
     f.add_argument("--batch", type=int, default=32)
     f.add_argument("--lr", type=float, default=5e-4)
+    f.add_argument("--pooling", choices=("cls", "mean"), default="cls")
+    f.add_argument("--freeze-embeddings", action="store_true", help="train above the embeddings")
     args = parser.parse_args()
     base(args) if args.command == "base" else finetune(args)
 

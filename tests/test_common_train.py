@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -83,6 +84,32 @@ def test_batches_are_a_function_of_seed_and_step() -> None:
     epoch = [i for s in range(2) for i in batch_indices(10, 5, 1, s)]
     assert sorted(epoch) == list(range(10))
     assert batch_indices(10, 5, 1, 2) != batch_indices(10, 5, 2, 2)
+
+
+def test_length_grouped_batches_cover_the_epoch_with_less_padding() -> None:
+    rng = np.random.default_rng(0)
+    lengths = tuple(int(n) for n in rng.integers(5, 129, size=1000))
+    grouped = [batch_indices(1000, 32, 7, s, lengths) for s in range(31)]
+    plain = [batch_indices(1000, 32, 7, s) for s in range(31)]
+    # One epoch: 31 full batches, every example at most once, 992 of 1000 seen.
+    seen = [i for b in grouped for i in b]
+    assert len(seen) == len(set(seen)) == 992 and all(len(b) == 32 for b in grouped)
+    assert grouped == [batch_indices(1000, 32, 7, s, lengths) for s in range(31)]
+    assert batch_indices(1000, 32, 7, 31, lengths) != grouped[0]  # the next epoch is redrawn
+
+    def padded(batches):
+        return sum(max(lengths[i] for i in b) * len(b) for b in batches)
+
+    real = sum(lengths[i] for i in seen)
+    assert padded(grouped) < 1.1 * real < 1.5 * real < padded(plain)
+    # Shuffled batches, not a sweep from short to long.
+    first = [max(lengths[i] for i in b) for b in grouped[:10]]
+    assert first != sorted(first)
+
+
+def test_length_grouping_is_in_the_stage_key_only_when_on() -> None:
+    assert "group_by_length" not in TrainConfig().to_dict()
+    assert TrainConfig(group_by_length=True).to_dict()["group_by_length"] is True
 
 
 def test_no_weight_decay_on_bias_and_layernorm() -> None:

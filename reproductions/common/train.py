@@ -57,10 +57,16 @@ class TrainConfig:
     """Emit a progress event and a train/loss metric every N steps."""
     precision: str = "auto"
     """auto | fp32 | bf16 | fp16 (see common.device.resolve_precision)."""
+    group_by_length: bool = False
+    """Batches of examples of similar length (less padding); each epoch still sees every
+    example once. Needs examples with `input_ids`."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-data form for stage keys and provenance."""
-        return asdict(self)
+        """Plain-data form for stage keys and provenance (group_by_length only when on)."""
+        out = asdict(self)
+        if not self.group_by_length:
+            del out["group_by_length"]  # keys of stages made before the option are kept
+        return out
 
 
 @dataclass
@@ -97,10 +103,38 @@ def _epoch_order(n_examples: int, seed: int, epoch: int) -> np.ndarray:
     return order
 
 
-def batch_indices(n_examples: int, batch_size: int, seed: int, step: int) -> list[int]:
-    """Example indices of batch `step`: epoch-wise permutations seeded by (seed, epoch)."""
+GROUP_BATCHES = 50
+"""Length grouping sorts the epoch's permutation within chunks of this many batches."""
+
+
+@functools.lru_cache(maxsize=2)
+def _grouped_batches(
+    lengths: tuple[int, ...], batch_size: int, seed: int, epoch: int
+) -> tuple[tuple[int, ...], ...]:
+    order = _epoch_order(len(lengths), seed, epoch).tolist()
+    order = order[: max(1, len(order) // batch_size) * batch_size]
+    batches: list[tuple[int, ...]] = []
+    for c in range(0, len(order), batch_size * GROUP_BATCHES):
+        chunk = sorted(order[c : c + batch_size * GROUP_BATCHES], key=lambda i: lengths[i])
+        batches += [tuple(chunk[i : i + batch_size]) for i in range(0, len(chunk), batch_size)]
+    shuffled = np.random.default_rng([seed, epoch, 1]).permutation(len(batches))
+    return tuple(batches[i] for i in shuffled)
+
+
+def batch_indices(
+    n_examples: int,
+    batch_size: int,
+    seed: int,
+    step: int,
+    lengths: tuple[int, ...] | None = None,
+) -> list[int]:
+    """Example indices of batch `step`: epoch-wise permutations seeded by (seed, epoch); with
+    `lengths`, each chunk of the permutation is sorted by length, cut into batches and those
+    batches shuffled (still a function of seed and step)."""
     per_epoch = max(1, n_examples // batch_size)
     epoch, offset = divmod(step, per_epoch)
+    if lengths is not None:
+        return list(_grouped_batches(lengths, batch_size, seed, epoch)[offset])
     order = _epoch_order(n_examples, seed, epoch)
     start = offset * batch_size
     return order[start : start + batch_size].tolist()
@@ -146,9 +180,10 @@ def train(
     resumed_from = step
     fault_step = int(os.environ.get(FAULT_ENV, "0") or 0)
 
+    lengths = tuple(len(e["input_ids"]) for e in examples) if config.group_by_length else None
     loss_value, tokens, started = math.nan, 0, time.perf_counter()
     while step < config.max_steps:
-        idx = batch_indices(len(examples), config.batch_size, seed, step)
+        idx = batch_indices(len(examples), config.batch_size, seed, step, lengths)
         batch = _to_device(collate([examples[i] for i in idx]), device)
         if "attention_mask" in batch:
             tokens += int(batch["attention_mask"].sum())

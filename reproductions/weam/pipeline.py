@@ -96,6 +96,7 @@ class Pipeline:
             checkpoint_every=c.checkpoint_every,
             log_every=max(1, steps // 20),
             precision=c.precision,
+            group_by_length=prefix == "cls" and bool(c.cls_group_by_length),
         )
 
     def train(

@@ -306,6 +306,8 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
                 "train_lang": lang,
                 "seed": cfg.seed,
             }
+            if task == "xnli" and cfg.cls_group_by_length:
+                params["group_by_length"] = True
             upstream = {"encoder": encoder_key}
             if cfg.system == "mbert+cs" and task == "xnli" and lang == "en":
                 params["code_switch"] = _code_switch(cfg, g, data_id)
