@@ -7,9 +7,9 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
+from test_weam_smoke import SMOKE, run
 
 from reproductions.weam import recipe
-from tests.test_weam_smoke import SMOKE, run
 
 
 def _stages(raw):
