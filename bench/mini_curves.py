@@ -24,6 +24,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from transformers import BertForMaskedLM, BertForSequenceClassification
+from transformers.modeling_outputs import SequenceClassifierOutput
 
 from reproductions.common.mlm import MLMCollator, masked_lm_loss
 from reproductions.common.models import tiny_bert_config
@@ -129,7 +130,7 @@ class MeanPooled(torch.nn.Module):
         hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-        return type("Out", (), {"logits": self.classifier(self.dropout(pooled))})
+        return SequenceClassifierOutput(logits=self.classifier(self.dropout(pooled)))
 
 
 def finetune(args: argparse.Namespace) -> None:

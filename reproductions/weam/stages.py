@@ -187,6 +187,8 @@ def _train(cfg: WeamConfig, prefix: str) -> dict[str, Any]:
     }[prefix]
     out = {n: getattr(cfg, f) for n, f in zip(names, fields, strict=True)}
     out.update(weight_decay=cfg.weight_decay, precision=cfg.precision)
+    if prefix == "cls" and cfg.cls_group_by_length:
+        out["group_by_length"] = True  # only when on: keys of runs made before it are kept
     return out
 
 
@@ -306,8 +308,6 @@ def build_graph(cfg: WeamConfig, data_id: str) -> Graph:
                 "train_lang": lang,
                 "seed": cfg.seed,
             }
-            if task == "xnli" and cfg.cls_group_by_length:
-                params["group_by_length"] = True
             upstream = {"encoder": encoder_key}
             if cfg.system == "mbert+cs" and task == "xnli" and lang == "en":
                 params["code_switch"] = _code_switch(cfg, g, data_id)
