@@ -179,3 +179,34 @@ def test_setting_without_data_is_reported_not_invented(tmp_path: Path) -> None:
     assert result["metrics"]["moir/de/mrr@10"] is not None
     reason = result["provenance"]["recipe_details"]["not_run"]["moir/fr"]
     assert "fine-tuning needs training data in ['fr']" in reason
+
+
+def test_own_base_reports_held_out_mlm_shared_by_seeds(
+    all_systems: dict[str, Path], tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    results = {}
+    for seed in (1, 2):
+        config = {**smoke("zero-shot", cache, settings=["moir/de"]), "seed": seed}
+        proc = cli_run({**config, "pretrain_steps": 40}, tmp_path / f"seed{seed}")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        results[seed] = json.loads((tmp_path / f"seed{seed}" / "result.json").read_text())
+    metrics = results[1]["metrics"]
+    base = {k: v for k, v in metrics.items() if k.startswith("base/")}
+    assert set(base) == {f"base/{lang}/{m}" for lang in ("en", "de", "fr")
+                         for m in ("mlm-loss", "mlm-accuracy")}  # fmt: skip
+    for lang in ("en", "de", "fr"):
+        loss = metrics[f"base/{lang}/mlm-loss"]
+        assert 0.0 < loss < metrics[f"ref/chance/base/{lang}/mlm-loss"]  # below uniform
+        assert metrics[f"ref/unigram/base/{lang}/mlm-loss"] > 0.0
+    assert metrics["base/en/mlm-loss"] != metrics["base/de/mlm-loss"]
+    # one fixed base (pretrain_seed) serves every seed: the same stage, the same numbers
+    assert base == {k: results[2]["metrics"][k] for k in base}
+    stages = results[1]["provenance"]["recipe_details"]["stages"]
+    assert (
+        stages["eval/base-mlm"]
+        == results[2]["provenance"]["recipe_details"]["stages"]["eval/base-mlm"]
+    )
+    # a ranker from scratch (the smoke default) has no base to report
+    scratch = json.loads((all_systems["zero-shot"] / "result.json").read_text())["metrics"]
+    assert not [k for k in scratch if "base/" in k]

@@ -110,6 +110,10 @@ def test_every_system_runs_end_to_end(system, runs):
         assert key in prov
     assert prov["data_manifest_hash"] and prov["seed"] == 1
     assert prov["system"] == system and "note" in prov
+    evaluated = {f"xnli/zero-shot/{lang}" for lang in ["en", *cfg.languages]}
+    evaluated |= {f"xnli/translate-train/{lang}" for lang in cfg.languages}
+    assert set(prov["predicted_classes"]) == evaluated
+    assert all(1 <= n <= 4 for n in prov["predicted_classes"].values())  # 4 synthetic topics
     if system in ("mbert", "mbert+cs"):
         assert "continue" not in prov["stages"]
         if system == "mbert":

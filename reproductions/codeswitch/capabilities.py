@@ -236,9 +236,9 @@ _TABLE = Capabilities(
     },
     metric_names="{kind}/{pair}/mrr@10 (e.g. clir/en-de/mrr@10), {kind}/avg/mrr@10, "
     "{kind}/{pair}/p_vs_zero-shot, {kind}/{pair}/diff_vs_zero-shot; reference baselines "
-    "ref/<name>/{kind}/{pair}/mrr@10 (chance: random order, first-stage: BM25 order); with "
-    "encoder_init at smoke and mini, the weam base's base/{lang}/mlm-loss|mlm-accuracy and their "
-    "ref/unigram and ref/chance",
+    "ref/<name>/{kind}/{pair}/mrr@10 (chance: random order, first-stage: BM25 order); at smoke "
+    "and mini, the tiny base's base/{lang}/mlm-loss|mlm-accuracy (this recipe's, or with "
+    "encoder_init the weam base's) and their ref/unigram and ref/chance",
     baseline="zero-shot",
     default_task="passage-reranking",
 )

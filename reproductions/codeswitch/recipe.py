@@ -11,9 +11,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from reproductions.codeswitch.base_eval import base_eval_metrics
 from reproductions.codeswitch.capabilities import CAPABILITIES
 from reproductions.codeswitch.config import CodeSwitchConfig, resolve
-from reproductions.codeswitch.data import load_ir_dir
+from reproductions.codeswitch.data import IRData, load_ir_dir
 from reproductions.codeswitch.evaluation import collect_metrics, rerank
 from reproductions.codeswitch.inputs import (
     cannot_run,
@@ -25,7 +26,7 @@ from reproductions.codeswitch.inputs import (
 )
 from reproductions.codeswitch.references import reference_metrics
 from reproductions.codeswitch.stages import StageGraph
-from reproductions.codeswitch.training import ensure_ranker
+from reproductions.codeswitch.training import base_tokenizer_and_model_dir, ensure_ranker
 from reproductions.codeswitch.variants import variant_for
 from reproductions.common.cache import StageCache
 from reproductions.common.files import read_json, write_json_atomic
@@ -68,16 +69,32 @@ def plan(config: dict[str, Any], cache_root: Path | None = None) -> dict[str, An
     }
 
 
-def _weam_base(cfg: CodeSwitchConfig, ctx: RunContext) -> dict[str, float | None]:
-    """The weam base's held-out MLM numbers (tiny base only), logged as the weam run logs them."""
-    from reproductions.codeswitch.encoder import base_metrics
+def _base_mlm(
+    cfg: CodeSwitchConfig, graph: StageGraph, data: IRData, ctx: RunContext
+) -> dict[str, float | None]:
+    """Held-out MLM numbers of the rankers' tiny base (a weam one or this run's), logged."""
+    from reproductions.common import base_mlm
 
-    metrics, summary = base_metrics(cfg, ctx)
+    if graph.weam_encoder is not None:
+        from reproductions.codeswitch.encoder import base_metrics
+
+        metrics, summary = base_metrics(cfg, ctx)
+        label = "weam/eval/base-mlm"
+    else:
+        spec = graph.base_eval_spec()
+        if spec is None:
+            return {}
+        base_dir, _ = base_tokenizer_and_model_dir(cfg, graph, data, ctx)
+        assert base_dir is not None
+        stage = base_eval_metrics(cfg, graph, data, Path(base_dir), ctx)
+        assert stage is not None
+        metrics = {**base_mlm.result_metrics(stage), **base_mlm.reference_metrics(stage)}
+        summary, label = base_mlm.summary(stage), spec.label
     for name, value in metrics.items():
         if value is not None and not name.startswith("ref/"):
             ctx.events.metric(name, value)
     if summary:
-        ctx.events.log(summary, stage="weam/eval/base-mlm")
+        ctx.events.log(summary, stage=label)
     return metrics
 
 
@@ -139,8 +156,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
         if value is not None:
             ctx.events.metric(name, value, step=cfg.train_steps)
     metrics.update(reference_metrics(cfg, data, not_run))
-    if graph.weam_encoder is not None:
-        metrics.update(_weam_base(cfg, ctx))
+    metrics.update(_base_mlm(cfg, graph, data, ctx))
     write_json_atomic(ctx.workdir / "per_query.json", per_query)
     details = {
         "recipe_details": {

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reproductions.codeswitch.base_eval import BASE_EVAL_TEXTS
 from reproductions.codeswitch.config import (
     PAIR_MODEL_SYSTEMS,
     CodeSwitchConfig,
@@ -28,6 +29,7 @@ from reproductions.codeswitch.variants import (
     translate_languages,
     variant_for,
 )
+from reproductions.common.base_mlm import MASK_SEED
 from reproductions.common.cache import StageSpec
 from reproductions.common.hashing import sha256_file, sha256_json
 from reproductions.common.wordpiece import TokenizerConfig
@@ -233,6 +235,23 @@ class StageGraph:
             label="pretrain/mlm",
         )  # fmt: skip
 
+    def base_eval_spec(self) -> StageSpec | None:
+        """Held-out MLM of the tiny BERT pre-trained here (see base_eval.py)."""
+        pre = self.pretrain_spec()
+        if pre is None:
+            return None
+        params = {
+            "languages": self.cfg.languages,
+            "max_texts": BASE_EVAL_TEXTS,
+            "mask_prob": self.cfg.mask_prob,
+            "max_length": self.cfg.pretrain_max_length,
+            "mask_seed": MASK_SEED,
+        }
+        return StageSpec(
+            "eval-mlm", params, upstream={"model": pre.key}, data=self.data_hash(),
+            label="eval/base-mlm",
+        )  # fmt: skip
+
     def base_model(self) -> dict[str, Any]:
         """Identity of the encoder the re-rankers start from (a weam one: its key is upstream)."""
         if self.cfg.encoder_init:
@@ -347,7 +366,7 @@ class StageGraph:
         specs += self.translate_specs().values()
         if self.weam_encoder is not None:
             specs += self.weam_encoder.stages
-        for spec in (self.tokenizer_spec(), self.pretrain_spec()):
+        for spec in (self.tokenizer_spec(), self.pretrain_spec(), self.base_eval_spec()):
             if spec is not None:
                 specs.append(spec)
         for v in self.variants:

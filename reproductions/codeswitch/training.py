@@ -106,6 +106,17 @@ def build_pairs(
     return {"pairs": len(records), "switching": stats}
 
 
+def pretrain_texts(cfg: CodeSwitchConfig, data: IRData) -> list[str]:
+    """The tiny BERT's tokenizer and MLM corpus: training queries, documents, parallel sides."""
+    out: list[str] = []
+    for coll in (data.train_queries, data.train_docs):
+        for lang in cfg.languages:
+            out += coll.get(lang, {}).values()
+    for lang in cfg.languages:
+        out += data.extra_texts.get(lang, [])
+    return out
+
+
 def base_tokenizer_and_model_dir(
     cfg: CodeSwitchConfig, graph: StageGraph, data: IRData, ctx: RunContext
 ) -> tuple[Path | str | None, Path]:
@@ -123,13 +134,7 @@ def base_tokenizer_and_model_dir(
     assert tok_spec is not None
 
     def texts() -> list[str]:
-        out: list[str] = []
-        for coll in (data.train_queries, data.train_docs):
-            for lang in cfg.languages:
-                out += coll.get(lang, {}).values()
-        for lang in cfg.languages:
-            out += data.extra_texts.get(lang, [])
-        return out
+        return pretrain_texts(cfg, data)
 
     def build_tok(out: Path) -> dict[str, Any]:
         tok = train_wordpiece(

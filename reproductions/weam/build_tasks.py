@@ -66,7 +66,7 @@ def build_eval_cls(p: Pipeline, spec: StageSpec, out: Path) -> dict[str, Any]:
     for lang in spec.params["languages"]:
         examples = p.eval_examples(p.source.classification(lang, "test"))
         features = classify.cls_features(tok, examples, labels, p.cfg.cls_max_length)
-        metrics[lang] = classify.evaluate_accuracy(
+        metrics[lang], metrics[f"{lang}/classes"] = classify.evaluate_accuracy(
             model, features, tok.pad_token_id or 0, p.cfg.eval_batch_size, p.ctx.device
         )
         metrics[f"{lang}/examples"] = len(features)

@@ -81,7 +81,7 @@ def evaluate_accuracy(
     pad_token_id: int,
     batch_size: int,
     device: torch.device,
-) -> float:
-    """Accuracy over labelled features (an unseen label counts as wrong)."""
+) -> tuple[float, int]:
+    """Accuracy over labelled features (an unseen label counts as wrong), classes predicted."""
     preds = predict(model, features, pad_token_id, batch_size, device)
-    return accuracy(preds, [f["labels"] for f in features])
+    return accuracy(preds, [f["labels"] for f in features]), len(set(preds))

@@ -107,3 +107,16 @@ def collect(p: Pipeline) -> tuple[dict[str, float | None], dict[str, str]]:
 def eval_label(task: str, setting: str, lang: str) -> str:
     """Label of the evaluation stage that measures `lang` in `setting`."""
     return f"eval/{task}/{setting}" + ("" if setting == "zero-shot" else f"/{lang}")
+
+
+def predicted_classes(p: Pipeline) -> dict[str, int]:
+    """`xnli/{setting}/{lang}` -> distinct labels the classifier predicted (1: collapsed)."""
+    out = {}
+    for label, spec in p.graph.stages.items():
+        if spec.name == "eval-cls":
+            metrics = read_json(p.ensure(label) / "metrics.json")
+            setting = label.split("/")[2]
+            for lang in spec.params["languages"]:
+                if f"{lang}/classes" in metrics:  # absent from stages built before it was recorded
+                    out[f"xnli/{setting}/{lang}"] = metrics[f"{lang}/classes"]
+    return out

@@ -103,7 +103,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
     from reproductions.common.device import resolve_precision
     from reproductions.common.provenance import package_versions
     from reproductions.weam import base_eval
-    from reproductions.weam.metric_keys import collect
+    from reproductions.weam.metric_keys import collect, predicted_classes
     from reproductions.weam.pipeline import Pipeline
     from reproductions.weam.references import reference_metrics
 
@@ -131,6 +131,7 @@ def run(config: dict[str, Any], ctx: RunContext) -> RecipeResult:
         "not_run": not_run,
         "precision_used": resolve_precision(cfg.precision, ctx.device),
         "stages": pipeline.built,
+        "predicted_classes": predicted_classes(pipeline),
         "data": source.provenance(),
         "packages_extra": package_versions(("eflomal",)),
     }

@@ -35,6 +35,7 @@ PROVENANCE_KEYS = (
     "started_at",
     "finished_at",
     "wall_time_s",
+    "predicted_classes",
 )
 """What a bundle keeps of a run's provenance (not machine paths or stage hashes)."""
 _HASH = re.compile(r"^[0-9a-f]{64}$")
