@@ -133,12 +133,10 @@ def base_tokenizer_and_model_dir(
     tok_spec = graph.tokenizer_spec()
     assert tok_spec is not None
 
-    def texts() -> list[str]:
-        return pretrain_texts(cfg, data)
-
     def build_tok(out: Path) -> dict[str, Any]:
         tok = train_wordpiece(
-            texts(), TokenizerConfig(vocab_size=cfg.vocab_size, max_length=cfg.max_length)
+            pretrain_texts(cfg, data),
+            TokenizerConfig(vocab_size=cfg.vocab_size, max_length=cfg.max_length),
         )
         save_tokenizer(tok, out)
         return {"vocab_size": len(tok)}
@@ -163,7 +161,7 @@ def base_tokenizer_and_model_dir(
             precision=cfg.precision,
         )
         done = pretrain_mlm(
-            texts(), load_tokenizer(tok_dir), cfg.model_size, train_cfg,
+            pretrain_texts(cfg, data), load_tokenizer(tok_dir), cfg.model_size, train_cfg,
             out_dir=out, seed=cfg.pretrain_seed, device=ctx.device,
             max_length=cfg.pretrain_max_length, mask_prob=cfg.mask_prob,
             checkpoint_dir=ctx.checkpoints / f"pretrain-{pre_spec.key[:12]}",
