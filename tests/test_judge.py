@@ -115,6 +115,49 @@ def test_edge_cases(lhs, rhs, op, qualifier, lhs_chance, rhs_chance, state, reas
     assert reason in check["reason"]
 
 
+@pytest.mark.parametrize(
+    ("lhs_nb", "rhs_nb", "state", "reason"),
+    [
+        # both sides well above chance, but a is no better than a word-count classifier
+        (
+            [0.75] * 3,
+            None,
+            UNINFORMATIVE,
+            "a is not significantly above a bag-of-words naive Bayes (mean 0.71 vs naive-bayes "
+            "0.75, one-sided p = 0.99",
+        ),
+        ([0.60] * 3, [0.65] * 3, UNINFORMATIVE, "b is not significantly above a bag-of-words"),
+        # both above their naive Bayes: tested as usual
+        ([0.60] * 3, [0.50] * 3, SUPPORTED, "the support test rejects"),
+        # recorded for some seeds only: not screened against a partial baseline
+        ([0.60, None, 0.60], None, UNINFORMATIVE, "a seed(s) 2 did not record ref/naive-bayes/"),
+    ],
+)
+def test_a_side_must_beat_the_naive_bayes_recorded_beside_it(lhs_nb, rhs_nb, state, reason):
+    found = {
+        **runs("a", HIGH, refs={"naive-bayes": lhs_nb} if lhs_nb else None),
+        **runs("b", LOW, refs={"naive-bayes": rhs_nb} if rhs_nb else None),
+    }
+    p = plan(comparison(">"), {"avg": (3, 3)})
+    got, (record,), _ = judge_claim([p], found, RULES, "mini", [])
+    check = record["measured"]["avg"]
+    assert (got, check["state"]) == (state, state), check["reason"]
+    assert reason in check["reason"]
+    assert check["lhs"]["chance"] == pytest.approx(CHANCE)
+    if lhs_nb and None not in lhs_nb:
+        assert check["lhs"]["naive-bayes"] == pytest.approx(lhs_nb[0]), "shown with the side"
+
+
+def test_a_side_below_naive_bayes_is_never_evidence_either_way():
+    """The refutation HIGH > LOW would give is withheld when LOW's side is at naive Bayes."""
+    found = {**runs("a", LOW, refs={"naive-bayes": [0.62] * 3}), **runs("b", HIGH)}
+    got, (record,), _ = judge_claim(
+        [plan(comparison(">"), {"avg": (3, 3)})], found, RULES, "mini", []
+    )
+    assert got == UNINFORMATIVE
+    assert record["measured"]["avg"]["reason"].startswith("a is not significantly above a bag")
+
+
 def test_failed_seeds_are_reported_and_not_counted():
     found = {
         **runs("a", [0.70, 0.72, None], status=["succeeded", "succeeded", "failed"]),

@@ -37,10 +37,11 @@ def test_a_deterministic_metric_may_be_constant():
     assert (moved.word, moved.trend) == ("rises", True)
 
 
-def _row(level, system, values, chance=0.1):
+def _row(level, system, values, chance=0.1, naive_bayes=None):
     mean, lo, hi = interval(values)
     refs = [chance] * len(values)
-    return Row(level, system, "en-de", len(values), mean, lo, hi, values, 0, refs)
+    trivial = {"naive-bayes": [naive_bayes] * len(values)} if naive_bayes else {}
+    return Row(level, system, "en-de", len(values), mean, lo, hi, values, 0, refs, trivial)
 
 
 def _study():
@@ -93,3 +94,18 @@ def test_a_cell_without_a_recorded_chance_level_is_uninformative():
     ]
     text = answer(_study(), rows)
     assert "uninformative (bl-cs at 0.25: the runs recorded no reference baseline)" in text
+
+
+def test_a_cell_no_better_than_naive_bayes_makes_the_answer_uninformative():
+    rows = [
+        _row(0.25, "bl-cs", [0.30, 0.31, 0.32], naive_bayes=0.2),
+        _row(1.0, "bl-cs", [0.6, 0.62, 0.61], naive_bayes=0.7),
+    ]
+    text = answer(_study(), rows)
+    assert (
+        "bl-cs: uninformative (bl-cs at 1.0 is not significantly above a bag-of-words naive "
+        "Bayes: 0.610 vs 0.700" in text
+    )
+    assert "rises" not in text
+    rows[1] = _row(1.0, "bl-cs", [0.6, 0.62, 0.61], naive_bayes=0.5)
+    assert "bl-cs: rises (0.310, n=3 to 0.610, n=3" in answer(_study(), rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 from support.app import open_page, rerun, use_app
@@ -185,11 +184,17 @@ def test_page_shows_question_reviews_table_answer_and_label(settings, studied, m
     table = at.dataframe[0].value.set_index(["switching probability", "system"])
     best = table.loc[("0.5", "bl-cs")]
     assert (best["n"], best["pending"], best["95% CI"]) == (3, 0, "[0.385, 0.435]")
-    assert best["mean"] == pytest.approx(0.41) and best["values"] == "0.400, 0.410, 0.420"
+    assert (best["mean"], best["± 95% CI"]) == ("0.410", "0.025")
+    assert best["values"] == "0.400, 0.410, 0.420"
     partial = table.loc[("0.5", "ml-cs")]
     assert (partial["n"], partial["pending"], partial["95% CI"]) == (2, 1, "[0.213, 0.467]")
     missing = table.loc[("0.25", "ml-cs")]
-    assert (missing["n"], missing["pending"]) == (0, 3) and math.isnan(missing["mean"])
+    assert (missing["n"], missing["pending"], missing["mean"], missing["± 95% CI"]) == (
+        0,
+        3,
+        "–",
+        "–",
+    ), "no 'None' or 'nan' where nothing was measured"
     (chart,) = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     spec = json.loads(chart.proto.spec)
     assert spec["title"] == f"cs_prob · {STAND_IN}"

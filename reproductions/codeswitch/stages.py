@@ -123,23 +123,27 @@ class StageGraph:
             self.warnings.append(f"data_dir {self.cfg.data_dir} does not exist yet")
         return digest
 
-    def lexicon_specs(self) -> dict[str, StageSpec]:
-        """Paper: one lexicon-induction stage per language (MUSE nearest neighbours)."""
-        cfg = self.cfg
-        if not induces_lexicons(cfg):
-            return {}
+    def _lexicon_spec(self, lang: str, label: str, **params: str) -> StageSpec:
+        """A MUSE nearest-neighbour lexicon-induction stage over the data stage."""
         data = self.data_spec()
         assert data is not None
+        return StageSpec(
+            "lexicon",
+            {"method": "muse-nearest-neighbour", "language": lang, **params},
+            upstream={"data": data.key},
+            label=label,
+        )
+
+    def lexicon_specs(self) -> dict[str, StageSpec]:
+        """Paper: one lexicon-induction stage per language (MUSE nearest neighbours)."""
+        if not induces_lexicons(self.cfg):
+            return {}
         return {
-            lang: StageSpec(
-                "lexicon",
-                {"method": "muse-nearest-neighbour", "language": lang,
-                 "embeddings": f"wiki.multi.{{en,{lang}}}.vec"},
-                upstream={"data": data.key},
-                label=f"lexicon/en-{lang}",
+            lang: self._lexicon_spec(
+                lang, f"lexicon/en-{lang}", embeddings=f"wiki.multi.{{en,{lang}}}.vec"
             )
             for lang in self.lexicon_langs
-        }  # fmt: skip
+        }
 
     def translate_specs(self) -> dict[str, StageSpec]:
         """Paper translate-test: one X->EN lexicon per language, each word of the test queries
@@ -147,16 +151,13 @@ class StageGraph:
         cfg = self.cfg
         if not induces_lexicons(cfg):
             return {}
-        data = self.data_spec()
-        assert data is not None
         return {
-            lang: StageSpec(
-                "lexicon",
-                {"method": "muse-nearest-neighbour", "language": lang, "direction": f"{lang}-en",
-                 "vocabulary": "test queries and collection",
-                 "embeddings": f"wiki.multi.{{{lang},en}}.vec"},
-                upstream={"data": data.key},
-                label=f"lexicon/{lang}-en",
+            lang: self._lexicon_spec(
+                lang,
+                f"lexicon/{lang}-en",
+                direction=f"{lang}-en",
+                vocabulary="test queries and collection",
+                embeddings=f"wiki.multi.{{{lang},en}}.vec",
             )
             for lang in sorted(
                 {x for s, _, q, d in self.settings if s not in self.not_run

@@ -20,6 +20,10 @@ from reproductions.weam.stats import length_stats
 from reproductions.weam.switching import switch_examples
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from transformers import PreTrainedTokenizerBase
+
     from reproductions.weam.pipeline import Pipeline
 
 METRICS = "metrics.json"
@@ -74,20 +78,28 @@ def build_eval_cls(p: Pipeline, spec: StageSpec, out: Path) -> dict[str, Any]:
     return {"metrics": metrics}
 
 
+def _qa_windows(
+    p: Pipeline, tok: PreTrainedTokenizerBase, examples: Sequence[qa.QAExample], *, train: bool
+) -> list[dict[str, Any]]:
+    """QA examples cut into the run's context windows."""
+    c = p.cfg
+    return qa.qa_features(
+        tok,
+        examples,
+        max_length=c.qa_max_length,
+        doc_stride=c.qa_doc_stride,
+        max_query_length=c.qa_max_query_length,
+        train=train,
+    )
+
+
 def build_finetune_qa(p: Pipeline, spec: StageSpec, out: Path) -> dict[str, Any]:
     """QA model fine-tuned on SQuAD (or a translate-train set)."""
     c = p.cfg
     encoder = p.encoder_path()
     tok = p.load_model(load_model_tokenizer, encoder)
     examples = p.source.qa(spec.params["train_lang"], "train")
-    features = qa.qa_features(
-        tok,
-        examples,
-        max_length=c.qa_max_length,
-        doc_stride=c.qa_doc_stride,
-        max_query_length=c.qa_max_query_length,
-        train=True,
-    )
+    features = _qa_windows(p, tok, examples, train=True)
     set_seed(c.seed)
     model = p.load_model(load_qa_model, encoder)
     result = p.train(spec, model, features, qa.QACollator(tok.pad_token_id or 0), qa.qa_loss, "qa")
@@ -105,14 +117,7 @@ def build_eval_qa(p: Pipeline, spec: StageSpec, out: Path) -> dict[str, Any]:
     metrics: dict[str, Any] = {}
     for lang in spec.params["languages"]:
         examples = p.eval_examples(p.source.qa(lang, "test"))
-        features = qa.qa_features(
-            tok,
-            examples,
-            max_length=c.qa_max_length,
-            doc_stride=c.qa_doc_stride,
-            max_query_length=c.qa_max_query_length,
-            train=False,
-        )
+        features = _qa_windows(p, tok, examples, train=False)
         answers = qa.predict_answers(
             model,
             features,

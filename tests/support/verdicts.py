@@ -21,14 +21,19 @@ def runs(
     key: str = ACC.format(pair="avg"),
     chance: float | None = CHANCE,
     status: str | list[str] = "succeeded",
+    refs: dict[str, list[float | None]] | None = None,
 ) -> dict[str, RunView]:
-    """One run per seed (1, 2, ...) of `system` reporting `values` under `key` (None: no key)."""
+    """One run per seed (1, 2, ...) of `system` reporting `values` under `key` (None: no key),
+    with ref/chance/<key> and, per seed, the other references `refs` gives (None: not recorded)."""
     out = {}
     for seed, value in enumerate(values, 1):
         state = status if isinstance(status, str) else status[seed - 1]
         metrics: dict[str, Any] = {} if value is None else {key: value}
         if chance is not None and state == "succeeded":
             metrics[f"ref/chance/{key}"] = chance
+        for name, per_seed in (refs or {}).items():
+            if per_seed[seed - 1] is not None:
+                metrics[f"ref/{name}/{key}"] = per_seed[seed - 1]
         digest = f"{system}|{key}|{seed}"
         out[digest] = RunView(seed, digest, "weam", "mini", seed, {}, state, metrics, None, None)
     return out

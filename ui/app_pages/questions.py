@@ -108,6 +108,14 @@ def rows_frame(result: StudyResult) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+def shown_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as shown: means and half-widths to 3 places, a dash where there is none."""
+    shown = frame.copy()
+    for column in ("mean", "± 95% CI"):
+        shown[column] = [("–" if pd.isna(v) else f"{v:.3f}") for v in frame[column]]
+    return shown
+
+
 def interval_chart(result: StudyResult, frame: pd.DataFrame) -> alt.FacetChart | None:
     """Means (dots) with their 95% CIs (bars) per level and system, one panel per pair."""
     s = result.study
@@ -149,15 +157,7 @@ def numbers(result: StudyResult) -> None:
     """The table, the chart and the answer in words, each labelled with profile and stand-in."""
     frame = rows_frame(result)
     st.caption(f"{result.study.metric}, mean ± 95% CI over seeds · {result.label}")
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "mean": st.column_config.NumberColumn(format="%.3f"),
-            "± 95% CI": st.column_config.NumberColumn(format="%.3f"),
-        },
-    )
+    st.dataframe(shown_numbers(frame), hide_index=True, width="stretch")
     chart = interval_chart(result, frame)
     if chart is not None:
         st.altair_chart(chart)

@@ -4,7 +4,8 @@ A check is screened in this order, the first that applies giving its state: a nu
 not finite -> invalid measurement; no numbers -> not run / cannot run; no rule or margin for
 its wording or metric -> inconclusive; fewer than `min_seeds` seeds used on a side ->
 inconclusive; a side not significantly above its run's chance level (or no chance level
-recorded, for a metric that varies by seed) -> uninformative; seeds that did not vary on a
+recorded, for a metric that varies by seed), or above a trivial model its runs record beside
+the metric (naive Bayes) -> uninformative; seeds that did not vary on a
 metric that should -> inconclusive. Otherwise it is tested, and decided once the claim's
 refutation p-values have been Holm-corrected together.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimlab.judging import stats
-from claimlab.judging.measure import CHANCE, SideData, json_safe
+from claimlab.judging.measure import CHANCE, TRIVIAL, SideData, json_safe
 from claimlab.judging.rules import Rule, Rules
 from claimlab.records import (
     CANNOT_RUN,
@@ -78,6 +79,10 @@ def _side_record(data: SideData) -> dict[str, Any]:
         **stats.summary(values),
         "seeds": data.seeds_record(),
         "chance": stats.summary(chance)["mean"] if chance else None,
+        **{
+            name: stats.summary([by_seed[s] for s in data.used if s in by_seed])["mean"]
+            for name, by_seed in data.trivial.items()
+        },
     }
 
 
@@ -112,18 +117,19 @@ def screen(sides: list[SideData], table: dict[str, Any], metric: str, rules: Rul
                 f"the run recorded no reference baseline ({CHANCE.format(key=s.key)}) for "
                 f"{s.system}, seed(s) {', '.join(map(str, missing))}"
             )
-        values, chance = s.ordered(), [s.chance[seed] for seed in s.used]
-        ok, p = (
-            stats.above(values, chance, rules.alpha)
-            if higher
-            else stats.above(chance, values, rules.alpha)
-        )
-        if not ok:
-            return UNINFORMATIVE, (
-                f"{s.system} is not significantly {'above' if higher else 'below'} chance "
-                f"(mean {stats.summary(values)['mean']:.4g} vs chance "
-                f"{stats.summary(chance)['mean']:.4g}, one-sided p = {p:.3g})"
-            )
+        floors = {"chance": [s.chance[seed] for seed in s.used]}
+        for name, by_seed in s.trivial.items():
+            missing = [seed for seed in s.used if seed not in by_seed]
+            if missing:
+                return UNINFORMATIVE, (
+                    f"{s.system} seed(s) {', '.join(map(str, missing))} did not record "
+                    f"ref/{name}/{s.key}, which the other seeds did"
+                )
+            floors[name] = [by_seed[seed] for seed in s.used]
+        for name, floor in floors.items():
+            why = _not_beyond(s, floor, name, higher, rules.alpha)
+            if why:
+                return UNINFORMATIVE, why
     for s in sides:
         if not stats.varies(s.ordered()):
             return INCONCLUSIVE, (
@@ -131,6 +137,20 @@ def screen(sides: list[SideData], table: dict[str, Any], metric: str, rules: Rul
                 f"of a metric that should vary by seed"
             )
     return None
+
+
+def _not_beyond(s: SideData, floor: list[float], name: str, higher: bool, alpha: float):
+    """Why side `s` is no better than the baseline `name` seed by seed, else None."""
+    values = s.ordered()
+    ok, p = stats.above(values, floor, alpha) if higher else stats.above(floor, values, alpha)
+    if ok:
+        return None
+    what = TRIVIAL.get(name, name)
+    return (
+        f"{s.system} is not significantly {'above' if higher else 'below'} {what} "
+        f"(mean {stats.summary(values)['mean']:.4g} vs {name} "
+        f"{stats.summary(floor)['mean']:.4g}, one-sided p = {p:.3g})"
+    )
 
 
 def comparison(

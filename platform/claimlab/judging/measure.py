@@ -11,6 +11,10 @@ from claimlab.runs.plan import Side
 
 CHANCE = "ref/chance/{key}"
 """Where a run reports the no-skill level of metric key K (interface 2)."""
+TRIVIAL = {"naive-bayes": "a bag-of-words naive Bayes"}
+"""Trivial models a run may record beside a metric (ref/<name>/<key>); a side must beat each
+one recorded. The first-stage order is not one: it is English BM25's for every setting (as the
+paper's top1000.dev), made with the English query a MoIR or CLIR re-ranker never sees."""
 PENDING = ("queued", "running")
 
 
@@ -25,6 +29,8 @@ class SideData:
     """Finite numbers of succeeded runs."""
     chance: dict[int, float | None] = field(default_factory=dict)
     """ref/chance/<key> of the same runs (None: not recorded)."""
+    trivial: dict[str, dict[int, float]] = field(default_factory=dict)
+    """name -> seed -> ref/<name>/<key> of the same runs, for the TRIVIAL models they record."""
     failed: dict[int, str] = field(default_factory=dict)
     """seed -> why it has no number (failed, cancelled, not measured)."""
     pending: list[int] = field(default_factory=list)
@@ -88,6 +94,15 @@ def read_side(side: Side, runs: dict[str, RunView]) -> SideData:
         if ref is not None and _number(ref) is None:
             data.invalid.append(f"{side.system} seed {seed}: {ref_key} = {ref!r}")
         data.chance[seed] = _number(ref)
+        for name in TRIVIAL:
+            key = f"ref/{name}/{side.metric_key}"
+            if key not in run.metrics:
+                continue
+            number = _number(run.metrics[key])
+            if number is None:
+                data.invalid.append(f"{side.system} seed {seed}: {key} = {run.metrics[key]!r}")
+            else:
+                data.trivial.setdefault(name, {})[seed] = number
     return data
 
 

@@ -7,6 +7,7 @@ from rapidfuzz import fuzz
 from claimlab.judging import stats
 from claimlab.judging.change import change
 from claimlab.judging.checks import deterministic
+from claimlab.judging.measure import TRIVIAL
 from claimlab.judging.rules import Rules
 from claimlab.runs import recipes
 from claimlab.studies.files import Study
@@ -92,17 +93,21 @@ def _trend(study: Study, rows: list[Row]) -> str:
 
 
 def _uninformative(row: Row) -> str | None:
-    """Why a cell's numbers are no evidence (not above the runs' chance level), else None."""
+    """Why a cell's numbers are no evidence (not above the runs' chance level or a trivial model
+    they record, such as naive Bayes), else None."""
     if row.n < RULES.min_seeds or not stats.varies(row.values):
         return None  # change() says why nothing can be told
     where = f"{row.system} at {row.level}"
-    if not row.chance or any(c is None for c in row.chance):
-        return f"{where}: the runs recorded no reference baseline"
-    chance = [float(c) for c in row.chance if c is not None]
-    above, p = stats.above(row.values, chance, RULES.alpha)
-    if above:
-        return None
-    return (
-        f"{where} is not significantly above chance: {row.mean:.3f} vs "
-        f"{stats.summary(chance)['mean']:.3f}, one-sided p = {p:.3g}"
-    )
+    floors = {"chance": row.chance, **row.trivial}
+    for name, refs in floors.items():
+        if not refs or any(r is None for r in refs):
+            missing = "reference baseline" if name == "chance" else f"ref/{name} for every seed"
+            return f"{where}: the runs recorded no {missing}"
+        floor = [float(r) for r in refs if r is not None]
+        above, p = stats.above(row.values, floor, RULES.alpha)
+        if not above:
+            return (
+                f"{where} is not significantly above {TRIVIAL.get(name, name)}: "
+                f"{row.mean:.3f} vs {stats.summary(floor)['mean']:.3f}, one-sided p = {p:.3g}"
+            )
+    return None

@@ -9,7 +9,7 @@ from typing import Any
 
 from scipy import stats
 
-from claimlab.judging.measure import CHANCE
+from claimlab.judging.measure import CHANCE, TRIVIAL
 from claimlab.records import RunView
 from claimlab.runs import recipes
 from claimlab.studies.cells import Cell
@@ -31,6 +31,8 @@ class Row:
     pending: int
     chance: list[float | None] = field(default_factory=list)
     """ref/chance/<key> of the runs behind `values`, in the same order (None: not recorded)."""
+    trivial: dict[str, list[float | None]] = field(default_factory=dict)
+    """name -> ref/<name>/<key> of the same runs, for the TRIVIAL models any of them records."""
 
 
 def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Row]:
@@ -41,6 +43,7 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
             setting, where = split_pair(study, pair)
             key = recipes.metric_key(study.recipe, study.task, setting, where, study.metric)
             values, chance, pending = [], [], 0
+            trivial: dict[str, list[float | None]] = {name: [] for name in TRIVIAL}
             for digest in cell.runs.values():
                 run = known.get(digest)
                 if run is None or run.status != "succeeded":
@@ -49,6 +52,9 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
                     values.append(float(run.metrics[key]))
                     ref = run.metrics.get(CHANCE.format(key=key))
                     chance.append(float(ref) if ref is not None else None)
+                    for name, refs in trivial.items():
+                        ref = run.metrics.get(f"ref/{name}/{key}")
+                        refs.append(float(ref) if ref is not None else None)
             mean, lo, hi = interval(values)
             rows.append(
                 Row(
@@ -62,6 +68,7 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
                     values,
                     pending,
                     chance,
+                    {n: refs for n, refs in trivial.items() if any(r is not None for r in refs)},
                 )
             )
     return rows
