@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from claimlab.judging.change import change
@@ -109,3 +111,26 @@ def test_a_cell_no_better_than_naive_bayes_makes_the_answer_uninformative():
     assert "rises" not in text
     rows[1] = _row(1.0, "bl-cs", [0.6, 0.62, 0.61], naive_bayes=0.5)
     assert "bl-cs: rises (0.310, n=3 to 0.610, n=3" in answer(_study(), rows)
+
+
+def test_with_system_as_the_factor_each_system_is_compared_with_the_first():
+    study = replace(
+        _study(),
+        factor="system",
+        recipe="weam",
+        task="xnli",
+        metric="accuracy",
+        setting="zero-shot",
+        levels=["mbert", "mbert+cs", "mbert+weam"],
+    )
+    rows = [
+        _row("mbert", "mbert", BASE),
+        _row("mbert+cs", "mbert+cs", [0.40, 0.41, 0.42]),
+        _row("mbert+weam", "mbert+weam", [0.30, 0.31, 0.32], naive_bayes=0.35),
+    ]
+    text = answer(study, rows)
+    assert ", each system against mbert: en-de: mbert+cs against mbert: rises (0.310" in text
+    assert (
+        "; mbert+weam against mbert: uninformative (mbert+weam is not significantly above a "
+        "bag-of-words naive Bayes: 0.310 vs 0.350" in text
+    )

@@ -93,17 +93,17 @@ def checks_frame(rec: dict[str, Any]) -> pd.DataFrame:
             {
                 "check": label,
                 "state": badge(m.get("state", rec.get("state"))),
-                "lhs mean": lhs.get("mean"),
-                "lhs sd": lhs.get("sd"),
+                "lhs mean": number(lhs.get("mean")),
+                "lhs sd": number(lhs.get("sd")),
                 "lhs values": _values(lhs.get("values")),
-                "rhs mean": rhs.get("mean") if rhs else None,
-                "rhs sd": rhs.get("sd") if rhs else None,
-                "rhs values": _values(rhs.get("values")) if rhs else "",
+                "rhs mean": number(rhs.get("mean") if rhs else None),
+                "rhs sd": number(rhs.get("sd") if rhs else None),
+                "rhs values": _values(rhs.get("values")) if rhs else "–",
                 "n": lhs.get("n"),
-                "diff": m.get("diff"),
-                "interval": f"[{number(ci[0])}, {number(ci[1])}]" if ci else "",
-                "p": m.get("p"),
-                "test": m.get("test", ""),
+                "diff": number(m.get("diff")),
+                "interval": f"[{number(ci[0])}, {number(ci[1])}]" if ci else "–",
+                "p": number(m.get("p")),
+                "test": m.get("test") or "–",
             }
         )
     return pd.DataFrame(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rapidfuzz import fuzz
 
 from claimlab.judging import stats
@@ -30,7 +32,8 @@ def stand_in(study: Study) -> str:
 
 
 def answer(study: Study, rows: list[Row]) -> str:
-    """The answer in words: the first declared level against the last, by the judge's tests."""
+    """The answer in words, by the judge's tests: the first declared level against the last, or
+    with `system` as the factor, every other system against the first (the reference)."""
     head = f"At the {study.profile} profile (stand-in: {stand_in(study)}), {study.metric}"
     pairs = list(dict.fromkeys(r.pair for r in rows))
     parts = [_answer_pair(study, [r for r in rows if r.pair == p]) for p in pairs]
@@ -45,23 +48,31 @@ def answer(study: Study, rows: list[Row]) -> str:
 
 
 def _span(study: Study) -> str:
-    """The comparison named before looking: first declared level against the last."""
+    """The comparisons named before looking."""
     first, last = study.levels[0], study.levels[-1]
     if study.factor == "system":
-        return f"{last} against {first}"
+        return f"each system against {first}"
     return f"from {study.label}={first} to {study.label}={last}"
 
 
+def _compared(study: Study) -> list[tuple[Any, Any]]:
+    """(reference level, compared level) pairs, in the declared order."""
+    first = study.levels[0]
+    if study.factor == "system":
+        return [(first, level) for level in study.levels[1:]]
+    return [(first, study.levels[-1])]
+
+
 def _answer_pair(study: Study, rows: list[Row]) -> str:
-    first_level, last_level = study.levels[0], study.levels[-1]
     systems = [None] if study.factor == "system" else study.systems
     parts = []
     for system in systems:
         mine = [r for r in rows if system is None or r.system == system]
-        first = next((r for r in mine if r.level == first_level and r.n), None)
-        last = next((r for r in mine if r.level == last_level and r.n), None)
-        if first is not None and last is not None and first is not last:
-            parts.append(_trend(study, [first, last]))
+        for first_level, last_level in _compared(study):
+            first = next((r for r in mine if r.level == first_level and r.n), None)
+            last = next((r for r in mine if r.level == last_level and r.n), None)
+            if first is not None and last is not None and first is not last:
+                parts.append(_trend(study, [first, last]))
     if not parts:
         return ""
     return f"{rows[0].pair}: " + "; ".join(parts) + "."
@@ -97,7 +108,7 @@ def _uninformative(row: Row) -> str | None:
     they record, such as naive Bayes), else None."""
     if row.n < RULES.min_seeds or not stats.varies(row.values):
         return None  # change() says why nothing can be told
-    where = f"{row.system} at {row.level}"
+    where = row.system if row.level == row.system else f"{row.system} at {row.level}"
     floors = {"chance": row.chance, **row.trivial}
     for name, refs in floors.items():
         if not refs or any(r is None for r in refs):
