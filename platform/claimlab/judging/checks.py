@@ -139,7 +139,9 @@ def screen(sides: list[SideData], table: dict[str, Any], metric: str, rules: Rul
     return None
 
 
-def _not_beyond(s: SideData, floor: list[float], name: str, higher: bool, alpha: float):
+def _not_beyond(
+    s: SideData, floor: list[float], name: str, higher: bool, alpha: float
+) -> str | None:
     """Why side `s` is no better than the baseline `name` seed by seed, else None."""
     values = s.ordered()
     ok, p = stats.above(values, floor, alpha) if higher else stats.above(floor, values, alpha)
