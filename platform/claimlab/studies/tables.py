@@ -9,7 +9,7 @@ from typing import Any
 
 from scipy import stats
 
-from claimlab.judging.measure import CHANCE, TRIVIAL
+from claimlab.judging.measure import TRIVIAL
 from claimlab.records import RunView
 from claimlab.runs import recipes
 from claimlab.studies.cells import Cell
@@ -42,19 +42,18 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
         for pair in study.pairs:
             setting, where = split_pair(study, pair)
             key = recipes.metric_key(study.recipe, study.task, setting, where, study.metric)
-            values, chance, pending = [], [], 0
-            trivial: dict[str, list[float | None]] = {name: [] for name in TRIVIAL}
+            values, pending = [], 0
+            refs: dict[str, list[float | None]] = {name: [] for name in ("chance", *TRIVIAL)}
             for digest in cell.runs.values():
                 run = known.get(digest)
                 if run is None or run.status != "succeeded":
                     pending += 1
                 elif run.metrics.get(key) is not None:
                     values.append(float(run.metrics[key]))
-                    ref = run.metrics.get(CHANCE.format(key=key))
-                    chance.append(float(ref) if ref is not None else None)
-                    for name, refs in trivial.items():
+                    for name, per_run in refs.items():
                         ref = run.metrics.get(f"ref/{name}/{key}")
-                        refs.append(float(ref) if ref is not None else None)
+                        per_run.append(float(ref) if ref is not None else None)
+            chance = refs.pop("chance")
             mean, lo, hi = interval(values)
             rows.append(
                 Row(
@@ -68,7 +67,7 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
                     values,
                     pending,
                     chance,
-                    {n: refs for n, refs in trivial.items() if any(r is not None for r in refs)},
+                    {n: r for n, r in refs.items() if any(x is not None for x in r)},
                 )
             )
     return rows
