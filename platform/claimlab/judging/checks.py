@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimlab.judging import stats
-from claimlab.judging.measure import CHANCE, TRIVIAL, SideData, json_safe
+from claimlab.judging.measure import TRIVIAL, SideData, json_safe, ref_key
 from claimlab.judging.rules import Rule, Rules
 from claimlab.records import (
     CANNOT_RUN,
@@ -114,7 +114,7 @@ def screen(sides: list[SideData], table: dict[str, Any], metric: str, rules: Rul
         missing = [seed for seed in s.used if s.chance.get(seed) is None]
         if missing:
             return UNINFORMATIVE, (
-                f"the run recorded no reference baseline ({CHANCE.format(key=s.key)}) for "
+                f"the run recorded no reference baseline ({ref_key('chance', s.key)}) for "
                 f"{s.system}, seed(s) {', '.join(map(str, missing))}"
             )
         floors = {"chance": [s.chance[seed] for seed in s.used]}

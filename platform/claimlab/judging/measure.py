@@ -9,13 +9,17 @@ from typing import Any
 from claimlab.records import RunView
 from claimlab.runs.plan import Side
 
-CHANCE = "ref/chance/{key}"
-"""Where a run reports the no-skill level of metric key K (interface 2)."""
 TRIVIAL = {"naive-bayes": "a bag-of-words naive Bayes"}
 """Trivial models a run may record beside a metric (ref/<name>/<key>); a side must beat each
 one recorded. The first-stage order is not one: it is English BM25's for every setting (as the
 paper's top1000.dev), made with the English query a MoIR or CLIR re-ranker never sees."""
 PENDING = ("queued", "running")
+
+
+def ref_key(name: str, key: str) -> str:
+    """Where a run records reference `name` beside metric key `key` (interface 2): "chance" for the
+    no-skill level, or one of the TRIVIAL models."""
+    return f"ref/{name}/{key}"
 
 
 @dataclass
@@ -71,7 +75,7 @@ def _number(value: Any) -> float | None:
 def read_side(side: Side, runs: dict[str, RunView]) -> SideData:
     """The numbers of `side` from the runs by config hash."""
     data = SideData(side.system, side.metric_key, sorted(side.runs))
-    ref_key = CHANCE.format(key=side.metric_key)
+    chance_key = ref_key("chance", side.metric_key)
     for seed in data.planned:
         run = runs.get(side.runs[seed])
         if run is None or run.status in PENDING:
@@ -90,12 +94,12 @@ def read_side(side: Side, runs: dict[str, RunView]) -> SideData:
             data.invalid.append(f"{side.system} seed {seed}: {side.metric_key} = {raw!r}")
             continue
         data.values[seed] = value
-        ref = run.metrics.get(ref_key)
+        ref = run.metrics.get(chance_key)
         if ref is not None and _number(ref) is None:
-            data.invalid.append(f"{side.system} seed {seed}: {ref_key} = {ref!r}")
+            data.invalid.append(f"{side.system} seed {seed}: {chance_key} = {ref!r}")
         data.chance[seed] = _number(ref)
         for name in TRIVIAL:
-            key = f"ref/{name}/{side.metric_key}"
+            key = ref_key(name, side.metric_key)
             if key not in run.metrics:
                 continue
             number = _number(run.metrics[key])

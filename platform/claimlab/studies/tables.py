@@ -9,7 +9,7 @@ from typing import Any
 
 from scipy import stats
 
-from claimlab.judging.measure import TRIVIAL
+from claimlab.judging.measure import TRIVIAL, ref_key
 from claimlab.records import RunView
 from claimlab.runs import recipes
 from claimlab.studies.cells import Cell
@@ -51,7 +51,7 @@ def table(study: Study, found: list[Cell], known: dict[str, RunView]) -> list[Ro
                 elif run.metrics.get(key) is not None:
                     values.append(float(run.metrics[key]))
                     for name, per_run in refs.items():
-                        ref = run.metrics.get(f"ref/{name}/{key}")
+                        ref = run.metrics.get(ref_key(name, key))
                         per_run.append(float(ref) if ref is not None else None)
             chance = refs.pop("chance")
             mean, lo, hi = interval(values)
