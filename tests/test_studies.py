@@ -241,16 +241,20 @@ def test_every_shipped_study_runs_at_smoke(shared_stage_cache, db_url):
         assert "smoke profile" in text and "overlap" not in text, (study.name, text)
 
 
-def test_shipped_studies_share_runs(settings):
+def _bitext_twins():
     from conftest import ROOT
 
-    folder = ROOT / "examples" / "studies"
-    q2, q2_bitext = (
-        load_study(folder / name, "smoke")
-        for name in ("q2_alignment_level.yaml", "q2_alignment_level_bitext.yaml")
-    )
-    assert enqueue_study(settings, q2) == (2, 0)
-    assert enqueue_study(settings, q2_bitext) == (0, 2)  # the same runs, measured twice
+    twins = sorted((ROOT / "examples" / "studies").glob("*_bitext.yaml"))
+    return [(path.with_name(path.name.replace("_bitext", "")), path) for path in twins]
+
+
+@pytest.mark.parametrize(("study_file", "bitext_file"), _bitext_twins(), ids=lambda p: p.stem)
+def test_a_shipped_bitext_study_measures_the_runs_of_its_twin(settings, study_file, bitext_file):
+    study, bitext = load_study(study_file, "smoke"), load_study(bitext_file, "smoke")
+    assert (study.task, bitext.task) == ("xnli", "bitext")
+    new, known = enqueue_study(settings, study)
+    assert new > 0 and known == 0
+    assert enqueue_study(settings, bitext) == (0, new)  # the same runs, measured twice
 
 
 def test_studies_link_to_the_reviews_that_ask(settings, shared_reports):
