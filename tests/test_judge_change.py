@@ -134,3 +134,33 @@ def test_with_system_as_the_factor_each_system_is_compared_with_the_first():
         "; mbert+weam against mbert: uninformative (mbert+weam is not significantly above a "
         "bag-of-words naive Bayes: 0.310 vs 0.350" in text
     )
+
+
+def test_comparisons_the_judge_words_the_same_are_named_once_together():
+    study = replace(
+        _study(),
+        factor="system",
+        recipe="weam",
+        task="xnli",
+        metric="accuracy",
+        setting="zero-shot",
+        levels=["mbert", "mbert+cs", "mbert+tlm", "mbert+weam"],
+    )
+    rows = [
+        _row("mbert", "mbert", BASE, naive_bayes=0.35),  # the reference sits below naive Bayes
+        _row("mbert+cs", "mbert+cs", [0.40, 0.41, 0.42]),
+        _row("mbert+tlm", "mbert+tlm", [0.30, 0.31, 0.32]),
+        _row("mbert+weam", "mbert+weam", [0.33, 0.34, 0.35]),
+    ]
+    text = answer(study, rows)
+    assert (
+        "en-de: mbert+cs, mbert+tlm and mbert+weam against mbert: uninformative (mbert is not "
+        "significantly above a bag-of-words naive Bayes: 0.310 vs 0.350" in text
+    )
+    assert text.count("uninformative") == 1
+    rows[0] = _row("mbert", "mbert", BASE, naive_bayes=0.2)
+    text = answer(study, rows)
+    assert "en-de: mbert+cs against mbert: rises (0.310, n=3 to 0.410" in text
+    assert "; mbert+tlm against mbert: no clear change (0.310, n=3 to 0.310" in text
+    assert "; mbert+weam against mbert: rises (0.310, n=3 to 0.340" in text
+    assert "uninformative" not in text

@@ -64,30 +64,38 @@ def _compared(study: Study) -> list[tuple[Any, Any]]:
 
 
 def _answer_pair(study: Study, rows: list[Row]) -> str:
+    """One pair's comparisons; those the judge words the same are named once, together."""
     systems = [None] if study.factor == "system" else study.systems
-    parts = []
+    said: dict[str, list[str]] = {}
     for system in systems:
         mine = [r for r in rows if system is None or r.system == system]
         for first_level, last_level in _compared(study):
             first = next((r for r in mine if r.level == first_level and r.n), None)
             last = next((r for r in mine if r.level == last_level and r.n), None)
             if first is not None and last is not None and first is not last:
-                parts.append(_trend(study, [first, last]))
-    if not parts:
+                who = last.system if study.factor == "system" else first.system
+                said.setdefault(_trend(study, [first, last]), []).append(who)
+    if not said:
         return ""
+    against = f" against {study.levels[0]}" if study.factor == "system" else ""
+    parts = [f"{_listed(who)}{against}: {says}" for says, who in said.items()]
     return f"{rows[0].pair}: " + "; ".join(parts) + "."
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _trend(study: Study, rows: list[Row]) -> str:
     """How the mean moves from the first row to the last, in the judge's words."""
     first, last = rows[0], rows[-1]
     table = recipes.capabilities()[study.recipe]
-    who = f"{last.system} against {first.system}" if study.factor == "system" else first.system
     if not deterministic(table, study.metric):
         for row in (first, last):
             why = _uninformative(row)
             if why:
-                return f"{who}: uninformative ({why})"
+                return f"uninformative ({why})"
     full = first.n == last.n == study.seeds and not first.pending and not last.pending
     moved = change(
         first.values,
@@ -98,7 +106,7 @@ def _trend(study: Study, rows: list[Row]) -> str:
         deterministic=deterministic(table, study.metric),
     )
     return (
-        f"{who}: {moved.word} ({first.mean:.3f}, n={first.n} to {last.mean:.3f}, n={last.n}; "
+        f"{moved.word} ({first.mean:.3f}, n={first.n} to {last.mean:.3f}, n={last.n}; "
         f"{moved.detail})"
     )
 
