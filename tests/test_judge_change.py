@@ -64,6 +64,19 @@ def _study():
     )
 
 
+def _system_study(levels):
+    """An XNLI zero-shot study whose factor is the system, the first level its reference."""
+    return replace(
+        _study(),
+        factor="system",
+        recipe="weam",
+        task="xnli",
+        metric="accuracy",
+        setting="zero-shot",
+        levels=levels,
+    )
+
+
 def test_answer_compares_the_first_and_last_declared_levels_not_best_and_worst():
     study = _study()
     rows = [
@@ -114,15 +127,7 @@ def test_a_cell_no_better_than_naive_bayes_makes_the_answer_uninformative():
 
 
 def test_with_system_as_the_factor_each_system_is_compared_with_the_first():
-    study = replace(
-        _study(),
-        factor="system",
-        recipe="weam",
-        task="xnli",
-        metric="accuracy",
-        setting="zero-shot",
-        levels=["mbert", "mbert+cs", "mbert+weam"],
-    )
+    study = _system_study(["mbert", "mbert+cs", "mbert+weam"])
     rows = [
         _row("mbert", "mbert", BASE),
         _row("mbert+cs", "mbert+cs", [0.40, 0.41, 0.42]),
@@ -137,15 +142,7 @@ def test_with_system_as_the_factor_each_system_is_compared_with_the_first():
 
 
 def test_comparisons_the_judge_words_the_same_are_named_once_together():
-    study = replace(
-        _study(),
-        factor="system",
-        recipe="weam",
-        task="xnli",
-        metric="accuracy",
-        setting="zero-shot",
-        levels=["mbert", "mbert+cs", "mbert+tlm", "mbert+weam"],
-    )
+    study = _system_study(["mbert", "mbert+cs", "mbert+tlm", "mbert+weam"])
     rows = [
         _row("mbert", "mbert", BASE, naive_bayes=0.35),  # the reference sits below naive Bayes
         _row("mbert+cs", "mbert+cs", [0.40, 0.41, 0.42]),
