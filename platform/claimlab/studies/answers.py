@@ -74,7 +74,7 @@ def _answer_pair(study: Study, rows: list[Row]) -> str:
             last = next((r for r in mine if r.level == last_level and r.n), None)
             if first is not None and last is not None and first is not last:
                 who = last.system if study.factor == "system" else first.system
-                said.setdefault(_trend(study, [first, last]), []).append(who)
+                said.setdefault(_trend(study, first, last), []).append(who)
     if not said:
         return ""
     against = f" against {study.levels[0]}" if study.factor == "system" else ""
@@ -87,9 +87,8 @@ def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _trend(study: Study, rows: list[Row]) -> str:
+def _trend(study: Study, first: Row, last: Row) -> str:
     """How the mean moves from the first row to the last, in the judge's words."""
-    first, last = rows[0], rows[-1]
     table = recipes.capabilities()[study.recipe]
     if not deterministic(table, study.metric):
         for row in (first, last):
