@@ -155,8 +155,10 @@ def finetune(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     rows = features(train)
     model = BertForSequenceClassification.from_pretrained(args.model, num_labels=len(labels))
-    if args.freeze_embeddings:
+    if args.freeze_embeddings or args.freeze_layers:
         model.bert.embeddings.requires_grad_(False)
+    for layer in model.bert.encoder.layer[: args.freeze_layers]:
+        layer.requires_grad_(False)
     if args.pooling == "mean":
         model = MeanPooled(model)
     steps = int(args.epochs * len(rows) / args.batch)
@@ -229,6 +231,9 @@ def main() -> None:
     f.add_argument("--lr", type=float, default=5e-4)
     f.add_argument("--pooling", choices=("cls", "mean"), default="cls")
     f.add_argument("--freeze-embeddings", action="store_true", help="train above the embeddings")
+    f.add_argument(
+        "--freeze-layers", type=int, default=0, help="freeze the embeddings and the lowest N layers"
+    )
     args = parser.parse_args()
     base(args) if args.command == "base" else finetune(args)
 
