@@ -89,8 +89,8 @@ def _listed(names: list[str]) -> str:
 
 def _trend(study: Study, first: Row, last: Row) -> str:
     """How the mean moves from the first row to the last, in the judge's words."""
-    table = recipes.capabilities()[study.recipe]
-    if not deterministic(table, study.metric):
+    steady = deterministic(recipes.capabilities()[study.recipe], study.metric)
+    if not steady:
         for row in (first, last):
             why = _uninformative(row)
             if why:
@@ -102,7 +102,7 @@ def _trend(study: Study, first: Row, last: Row) -> str:
         study.metric,
         RULES,
         paired=full,  # values are in seed order only when every seed reported
-        deterministic=deterministic(table, study.metric),
+        deterministic=steady,
     )
     return (
         f"{moved.word} ({first.mean:.3f}, n={first.n} to {last.mean:.3f}, n={last.n}; "
